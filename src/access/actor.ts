@@ -1,0 +1,22 @@
+import type { Role } from './permissions.ts';
+
+/** Who is acting. Every audit event and log line names one. */
+export type Actor =
+  | { type: 'api_key'; id: string; workspaceId: string; role: Role }
+  | { type: 'operator'; id: string }
+  | { type: 'system'; id: string }
+  | { type: 'anonymous'; id: 'anonymous' };
+
+/** What services need to know about the request that asked them, for the audit trail. */
+export interface RequestMeta {
+  actor: Actor;
+  requestId?: string;
+  ip?: string;
+  userAgent?: string;
+}
+
+export const ANONYMOUS: Actor = { type: 'anonymous', id: 'anonymous' };
+
+export function operatorMeta(env: NodeJS.ProcessEnv): RequestMeta {
+  return { actor: { type: 'operator', id: env.USER ?? env.LOGNAME ?? 'operator' } };
+}

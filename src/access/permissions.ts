@@ -1,0 +1,24 @@
+/**
+ * The single permission catalogue (ACC-01): every route, MCP tool and CLI command names
+ * one of these permissions, and `can` is the one function that answers for a role.
+ * Least privilege: a role has a permission only if it is listed here.
+ */
+export const ROLES = ['owner', 'admin', 'builder', 'viewer', 'workflow-only', 'agent-only'] as const;
+export type Role = (typeof ROLES)[number];
+
+const everyone: readonly Role[] = ROLES;
+const managers: readonly Role[] = ['owner', 'admin'];
+
+export const PERMISSIONS = {
+  'workspace:read': everyone,
+  'workspace:update': managers,
+  'audit:read': managers,
+  'apiKeys:read': managers,
+  'apiKeys:manage': managers,
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}

@@ -1,0 +1,21 @@
+import type { Command } from '../command.ts';
+import { apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand } from './api-keys.ts';
+import { initCommand } from './init.ts';
+import { keysShowCommand } from './keys-show.ts';
+import { redactCommand } from './redact.ts';
+import { serveCommand } from './serve.ts';
+import { verifyAuditCommand } from './verify-audit.ts';
+import { workspacesCreateCommand, workspacesListCommand } from './workspaces.ts';
+
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  initCommand,
+  workspacesCreateCommand,
+  workspacesListCommand,
+  apiKeysCreateCommand,
+  apiKeysListCommand,
+  apiKeysRevokeCommand,
+  keysShowCommand,
+  verifyAuditCommand,
+  redactCommand,
+];

@@ -1,0 +1,114 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+export const DEFAULT_DATA_DIR = './data';
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = '127.0.0.1';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const seconds = z.coerce.number().int().positive();
+
+/** The one schema for every setting, whatever its source (file, environment, flags). */
+export const configSchema = z
+  .strictObject({
+    mode: z.enum(['development', 'production']).default('development'),
+    dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
+    host: z.string().min(1).default(DEFAULT_HOST),
+    port: port.default(DEFAULT_PORT),
+    /** The origin browsers use to reach Enclave; state-changing requests must come from it. */
+    publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** Addresses or CIDRs of reverse proxies whose X-Forwarded-* headers are believed. */
+    trustProxy: z.array(z.string().min(1)).default([]),
+    tlsCert: z.string().min(1).optional(),
+    tlsKey: z.string().min(1).optional(),
+    /** Hex-encoded 32-byte master key from the environment, instead of the key file. */
+    masterKey: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Open workspace databases kept in memory; each costs up to 3 file descriptors. */
+    workspaceHandleCacheSize: z.coerce.number().int().min(1).max(5000).default(512),
+    rateLimit: z
+      .strictObject({
+        perIpPerMinute: z.coerce.number().int().positive().default(600),
+        perActorPerMinute: z.coerce.number().int().positive().default(300),
+      })
+      .prefault({}),
+    auditCheckpointSeconds: seconds.default(60),
+  })
+  .superRefine((config, ctx) => {
+    if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
+      ctx.addIssue({ code: 'custom', path: ['tlsCert'], message: '--tls-cert and --tls-key go together' });
+    }
+  });
+
+export type EnclaveConfig = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Environment variables each setting may come from; the flag of the same name wins. */
+const ENVIRONMENT: Record<string, keyof ConfigInput> = {
+  ENCLAVE_MODE: 'mode',
+  ENCLAVE_DATA_DIR: 'dataDir',
+  ENCLAVE_HOST: 'host',
+  ENCLAVE_PORT: 'port',
+  ENCLAVE_PUBLIC_URL: 'publicUrl',
+  ENCLAVE_TLS_CERT: 'tlsCert',
+  ENCLAVE_TLS_KEY: 'tlsKey',
+  ENCLAVE_MASTER_KEY: 'masterKey',
+  ENCLAVE_LOG_LEVEL: 'logLevel',
+};
+
+function fromEnvironment(env: NodeJS.ProcessEnv): Partial<ConfigInput> {
+  const values: Record<string, unknown> = {};
+  for (const [variable, key] of Object.entries(ENVIRONMENT)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') values[key] = value;
+  }
+  if (env.ENCLAVE_TRUST_PROXY) values.trustProxy = env.ENCLAVE_TRUST_PROXY.split(',').map((s) => s.trim());
+  return values as Partial<ConfigInput>;
+}
+
+function fromFile(path: string): Partial<ConfigInput> {
+  if (!existsSync(path)) throw new ConfigError(`config file ${path} does not exist`);
+  const parsed: unknown = parseYaml(readFileSync(path, 'utf8'));
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${path} must hold a mapping of settings`);
+  }
+  return parsed as Partial<ConfigInput>;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Merges file < environment < flags, validates, and resolves the data directory. */
+export function loadConfig(options: {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  flags?: Partial<ConfigInput>;
+}): EnclaveConfig {
+  const env = options.env ?? {};
+  const file = options.file ?? env.ENCLAVE_CONFIG;
+  const defined = Object.fromEntries(Object.entries(options.flags ?? {}).filter(([, v]) => v !== undefined));
+  const merged = { ...(file ? fromFile(file) : {}), ...fromEnvironment(env), ...defined };
+  const result = configSchema.safeParse(merged);
+  if (!result.success) throw new ConfigError(`invalid configuration: ${describeIssues(result.error)}`);
+  return { ...result.data, dataDir: resolve(result.data.dataDir) };
+}
+
+export function isDefaultDataDir(config: EnclaveConfig): boolean {
+  return config.dataDir === resolve(DEFAULT_DATA_DIR);
+}
+
+export function publicOrigin(config: EnclaveConfig, listeningPort: number): string {
+  if (config.publicUrl) return new URL(config.publicUrl).origin;
+  const scheme = config.tlsCert ? 'https' : 'http';
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `${scheme}://${host}:${listeningPort}`;
+}

@@ -1,0 +1,138 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { DIR_MODE, FILE_MODE } from './database.ts';
+
+/** Every use of key material gets its own derived key, so one can rotate or leak without the others. */
+export type KeyPurpose = 'db' | 'vault' | 'audit-signing' | 'backup';
+export const KEY_PURPOSES: readonly KeyPurpose[] = ['db', 'vault', 'audit-signing', 'backup'];
+
+export class KeyringError extends Error {
+  override name = 'KeyringError';
+}
+
+const masterKeyFileSchema = z.strictObject({
+  format: z.literal('enclave-master-key'),
+  version: z.number().int().positive(),
+  origin: z.enum(['init', 'development']),
+  createdAt: z.string(),
+  key: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export interface MasterKey {
+  key: Buffer;
+  version: number;
+  /** `development` keys are created on the fly by `serve` in development mode and refused in production. */
+  origin: 'init' | 'development' | 'environment';
+}
+
+export function masterKeyPath(dataDir: string): string {
+  return join(dataDir, 'keys', 'master.key');
+}
+
+export function createMasterKeyFile(dataDir: string, origin: 'init' | 'development'): void {
+  const path = masterKeyPath(dataDir);
+  if (existsSync(path)) throw new KeyringError(`a master key already exists at ${path}; refusing to overwrite it`);
+  mkdirSync(join(dataDir, 'keys'), { recursive: true, mode: DIR_MODE });
+  const file = {
+    format: 'enclave-master-key',
+    version: 1,
+    origin,
+    createdAt: new Date().toISOString(),
+    key: randomBytes(32).toString('hex'),
+  };
+  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: FILE_MODE, flag: 'wx' });
+}
+
+/** Reads the master key file, refusing one that anybody but its owner can read (ACC-05). */
+export function readMasterKeyFile(dataDir: string): MasterKey | undefined {
+  const path = masterKeyPath(dataDir);
+  if (!existsSync(path)) return undefined;
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new KeyringError(
+      `master key file ${path} has mode 0${mode.toString(8)}, readable by others; run: chmod 600 ${path}`,
+    );
+  }
+  const parsed = masterKeyFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new KeyringError(`master key file ${path} is not a valid Enclave master key`);
+  return { key: Buffer.from(parsed.data.key, 'hex'), version: parsed.data.version, origin: parsed.data.origin };
+}
+
+function hkdf(ikm: Buffer, salt: Buffer | string, info: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', ikm, salt, info, 32));
+}
+
+const WRAP_FORMAT = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * Holds the master key and performs the only operations allowed with it: wrapping and
+ * unwrapping workspace seeds, and deriving control-plane keys. Knows nothing of HTTP.
+ */
+export class Keyring {
+  readonly masterKeyVersion: number;
+  readonly masterKeyOrigin: MasterKey['origin'];
+  readonly #master: Buffer;
+  readonly #wrapKey: Buffer;
+
+  constructor(master: MasterKey) {
+    this.#master = master.key;
+    this.masterKeyVersion = master.version;
+    this.masterKeyOrigin = master.origin;
+    this.#wrapKey = hkdf(master.key, 'enclave', `enclave:seed-wrap:v${master.version}`);
+  }
+
+  newSeed(): Buffer {
+    return randomBytes(32);
+  }
+
+  /** AES-256-GCM with the workspace id as associated data: a wrapped seed moved to another workspace fails. */
+  wrapSeed(workspaceId: string, seed: Buffer): Buffer {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.#wrapKey, iv);
+    cipher.setAAD(Buffer.from(`enclave:workspace-seed:${workspaceId}`));
+    const body = Buffer.concat([cipher.update(seed), cipher.final()]);
+    const header = Buffer.alloc(5);
+    header.writeUInt8(WRAP_FORMAT, 0);
+    header.writeUInt32BE(this.masterKeyVersion, 1);
+    return Buffer.concat([header, iv, cipher.getAuthTag(), body]);
+  }
+
+  unwrapSeed(workspaceId: string, wrapped: Buffer): Buffer {
+    if (wrapped.length !== 5 + IV_BYTES + TAG_BYTES + 32 || wrapped.readUInt8(0) !== WRAP_FORMAT) {
+      throw new KeyringError('the workspace seed is not in a known format');
+    }
+    if (wrapped.readUInt32BE(1) !== this.masterKeyVersion) {
+      throw new KeyringError('the workspace seed is wrapped by another master key version');
+    }
+    const iv = wrapped.subarray(5, 5 + IV_BYTES);
+    const tag = wrapped.subarray(5 + IV_BYTES, 5 + IV_BYTES + TAG_BYTES);
+    const decipher = createDecipheriv('aes-256-gcm', this.#wrapKey, iv);
+    decipher.setAAD(Buffer.from(`enclave:workspace-seed:${workspaceId}`));
+    decipher.setAuthTag(tag);
+    try {
+      return Buffer.concat([decipher.update(wrapped.subarray(5 + IV_BYTES + TAG_BYTES)), decipher.final()]);
+    } catch {
+      throw new KeyringError('the workspace seed does not decrypt with this master key');
+    }
+  }
+
+  /** Keys for the control plane itself (its database, its audit signatures). */
+  controlKey(purpose: KeyPurpose, version = 1): Buffer {
+    return hkdf(this.#master, 'enclave:control', `enclave:control:${purpose}:v${version}`);
+  }
+}
+
+/**
+ * A workspace's key for one purpose: HKDF-SHA256 over its random seed. The seed is only
+ * reachable through the master key (it is stored wrapped), so the key depends on both;
+ * deriving from the seed rather than the master itself means rotating the master key is a
+ * re-wrap of seeds, not a re-encryption of every workspace, and destroying the seed
+ * destroys every key of the workspace (crypto-shredding, CRY-04).
+ */
+export function deriveWorkspaceKey(seed: Buffer, workspaceId: string, purpose: KeyPurpose, version = 1): Buffer {
+  return hkdf(seed, `enclave:workspace:${workspaceId}`, `enclave:workspace:${purpose}:v${version}`);
+}

@@ -1,0 +1,31 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/**
+ * Bearer secrets (API keys, and later pairing and MCP tokens): 256 random bits behind a
+ * prefix naming their kind, so a leaked one is recognisable (and the redactor masks it).
+ * Only the SHA-256 is stored (CRY-02): a 256-bit secret needs no slow hash, and a
+ * database leak yields nothing usable.
+ */
+export type TokenKind = 'enk';
+
+const TOKEN_PATTERN = /^(en[a-z])_([A-Za-z0-9_-]{43})$/;
+
+export interface IssuedToken {
+  token: string;
+  hash: string;
+  /** First characters, shown in listings so people can tell keys apart. */
+  hint: string;
+}
+
+export function issueToken(kind: TokenKind): IssuedToken {
+  const token = `${kind}_${randomBytes(32).toString('base64url')}`;
+  return { token, hash: hashToken(token), hint: `${token.slice(0, 8)}…` };
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function tokenKind(token: string): string | undefined {
+  return TOKEN_PATTERN.exec(token)?.[1];
+}

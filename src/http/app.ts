@@ -1,0 +1,86 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { ServerOptions as HttpsOptions } from 'node:https';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { readFileSync } from 'node:fs';
+import { apiKeyRoutes } from '../api-keys/routes.ts';
+import { auditRoutes } from '../audit/routes.ts';
+import type { Logger } from '../core/logger.ts';
+import { newId } from '../core/ids.ts';
+import type { Platform } from '../platform/platform.ts';
+import { workspaceRoutes } from '../workspaces/routes.ts';
+import { registerDashboard } from './dashboard.ts';
+import { frameworkErrorHandler, registerErrorHandling } from './errors.ts';
+import { openApiRoute, registerOpenApi } from './openapi.ts';
+import { registerOriginCheck } from './origin-check.ts';
+import { publicRoutes } from './public-routes.ts';
+import { actorRateLimit, registerRateLimits } from './rate-limits.ts';
+import { registerRequestContext } from './request-context.ts';
+import { registerSecurityHeaders, securityHeaderWriter } from './security-headers.ts';
+import './types.ts';
+import { authorizeWorkspaceRequest, requireDeclaredPermissions } from './workspace-scope.ts';
+
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const policyText = readFileSync(new URL('../../SECURITY.md', import.meta.url), 'utf8');
+
+export interface AppOptions {
+  platform: Platform;
+  logger: Logger;
+  /** The origins browsers may send state-changing requests from; known only once listening. */
+  allowedOrigins: () => readonly string[];
+  https?: HttpsOptions;
+}
+
+/** The one place that wires the HTTP layer: every concern is a plugin or hook registered here, in order. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { platform } = options;
+  const config = platform.config;
+  const https = Boolean(options.https) || config.publicUrl?.startsWith('https:') === true;
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // request-context.ts logs one line per request itself, with workspace and actor bound.
+    logController: new LogController({ disableRequestLogging: true }),
+    frameworkErrors: frameworkErrorHandler(securityHeaderWriter({ https })),
+    genReqId: () => newId('req'),
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
+    bodyLimit: 1024 * 1024,
+    ...(options.https ? { https: options.https } : {}),
+    routerOptions: { maxParamLength: 200 },
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await registerSecurityHeaders(app, { https });
+  registerRequestContext(app, platform.apiKeys);
+  registerOriginCheck(app, options.allowedOrigins);
+  await registerRateLimits(app, config.rateLimit);
+  registerErrorHandling(app, app.rateLimit());
+  await registerOpenApi(app, packageJson.version);
+  requireDeclaredPermissions(app);
+
+  await app.register(publicRoutes, {
+    version: packageJson.version,
+    mode: config.mode,
+    securityContact: 'mailto:security@enclave.invalid',
+    publicOrigin: () => options.allowedOrigins()[0] ?? '',
+    policyText,
+  });
+  openApiRoute(app);
+
+  const limitActor = actorRateLimit(app, config.rateLimit);
+  await app.register(
+    async (scope) => {
+      scope.addHook('onRequest', authorizeWorkspaceRequest);
+      scope.addHook('onRequest', limitActor);
+      await scope.register(workspaceRoutes, { workspaces: platform.workspaces });
+      await scope.register(apiKeyRoutes, { apiKeys: platform.apiKeys });
+      await scope.register(auditRoutes, {
+        events: (workspaceId, page) => platform.workspaces.auditEvents(workspaceId, page),
+        verify: (workspaceId) => platform.workspaces.verifyAudit(workspaceId),
+      });
+    },
+    { prefix: '/api/w/:workspaceId' },
+  );
+
+  await registerDashboard(app);
+  return app;
+}

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../core/errors.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * WEB-04: a state-changing request that a browser sends from another origin is refused,
+ * whether or not it carries a cookie. Browsers always label such requests (Origin,
+ * Sec-Fetch-Site); clients that are not browsers send neither and authenticate with a
+ * bearer token, which a cross-site page cannot attach. A request carrying a cookie must
+ * prove its origin with Origin or Referer.
+ */
+export function registerOriginCheck(app: FastifyInstance, allowedOrigins: () => readonly string[]): void {
+  app.addHook('onRequest', async (request) => {
+    if (SAFE_METHODS.has(request.method)) return;
+    const allowed = allowedOrigins();
+    const origin = request.headers.origin;
+    if (origin !== undefined) {
+      if (!allowed.includes(origin)) throw new AppError(403, 'cross_origin_refused', 'requests from this origin are not allowed');
+      return;
+    }
+    const site = request.headers['sec-fetch-site'];
+    if (site === 'cross-site' || site === 'same-site') {
+      throw new AppError(403, 'cross_origin_refused', 'requests from this origin are not allowed');
+    }
+    if (request.headers.cookie !== undefined) {
+      const referer = request.headers.referer;
+      const refererOrigin = referer ? originOf(referer) : undefined;
+      if (!refererOrigin || !allowed.includes(refererOrigin)) {
+        throw new AppError(403, 'origin_required', 'a request with cookies must carry an Origin header from this site');
+      }
+    }
+  });
+}

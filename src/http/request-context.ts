@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { ANONYMOUS, type Actor } from '../access/actor.ts';
+import { AppError } from '../core/errors.ts';
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
+
+export interface Authenticator {
+  authenticate(token: string): Actor | undefined;
+}
+
+function workspaceOf(actor: Actor): string | null {
+  return actor.type === 'api_key' ? actor.workspaceId : null;
+}
+
+/**
+ * Gives every request its actor and meta, and a logger whose every line names the request
+ * id, the workspace and the actor (LOG-04). A presented credential that does not work is
+ * refused here, before anything else looks at the request.
+ */
+export function registerRequestContext(app: FastifyInstance, authenticator: Authenticator): void {
+  app.decorateRequest('actor', null as never);
+  app.decorateRequest('meta', null as never);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    request.actor = ANONYMOUS;
+    request.meta = { actor: ANONYMOUS, requestId: request.id, ip: request.ip, userAgent: request.headers['user-agent'] };
+    request.log = request.log.child({ workspace: null, actor: 'anonymous', actorType: 'anonymous' });
+    const authorization = request.headers.authorization;
+    if (authorization === undefined) return;
+    const token = BEARER.exec(authorization)?.[1];
+    const actor = token ? authenticator.authenticate(token) : undefined;
+    if (!actor) {
+      throw new AppError(401, 'invalid_token', 'the credential presented is not valid', {
+        'www-authenticate': 'Bearer error="invalid_token"',
+      });
+    }
+    request.actor = actor;
+    request.meta = { ...request.meta, actor };
+    request.log = request.log.child({ workspace: workspaceOf(actor), actor: actor.id, actorType: actor.type });
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // The route pattern, never the raw URL: paths and query strings carry whatever clients put there.
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
+  });
+}

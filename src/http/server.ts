@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
+import { publicOrigin, type EnclaveConfig } from '../core/config.ts';
+import { createLogger } from '../core/logger.ts';
+import { openPlatform, type Platform } from '../platform/platform.ts';
+import { buildApp } from './app.ts';
+
+/** CRY-06: TLS 1.2 minimum; TLS 1.3 suites are Node's defaults, 1.2 is limited to AEAD with forward secrecy. */
+const TLS12_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+export interface RunningServer {
+  app: FastifyInstance;
+  platform: Platform;
+  origin: string;
+  port: number;
+  workspaceCount: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  config: EnclaveConfig,
+  options: { logDestination?: DestinationStream } = {},
+): Promise<RunningServer> {
+  const logger = createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const platform = openPlatform(config, { createKeyInDevelopment: true });
+  if (platform.keyring.masterKeyOrigin === 'development') {
+    logger.warn('using a development master key created on first start; production refuses it');
+  }
+  let origins: string[] = [];
+  const https = config.tlsCert && config.tlsKey
+    ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey), minVersion: 'TLSv1.2' as const, ciphers: TLS12_CIPHERS, honorCipherOrder: true }
+    : undefined;
+  const app = await buildApp({ platform, logger, allowedOrigins: () => origins, ...(https ? { https } : {}) });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    platform.close();
+    throw error;
+  }
+  const port = (app.server.address() as AddressInfo).port;
+  const origin = publicOrigin(config, port);
+  origins = [origin];
+  const checkpoints = setInterval(() => {
+    platform.controlAudit.checkpoint();
+    platform.databases.checkpointAll();
+  }, config.auditCheckpointSeconds * 1000);
+  checkpoints.unref();
+  return {
+    app,
+    platform,
+    origin,
+    port,
+    workspaceCount: platform.workspaces.list().length,
+    async close() {
+      clearInterval(checkpoints);
+      await app.close();
+      platform.close();
+      logger.flush();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { ApiKeyService } from '../api-keys/service.ts';
+import { AuditLog } from '../audit/log.ts';
+import { auditSigningKeys } from '../audit/signing.ts';
+import { verifyAuditChain, type AuditVerification } from '../audit/verify.ts';
+import type { EnclaveConfig } from '../core/config.ts';
+import { openEncryptedDatabase, type SqliteDatabase } from '../core/database.ts';
+import { Keyring } from '../core/keyring.ts';
+import { auditCheckpointPath, controlDatabasePath, controlDir, ensureLayout } from '../core/layout.ts';
+import { migrate } from '../core/migrations.ts';
+import { controlMigrations } from '../migrations/control.ts';
+import { WorkspaceDatabases } from '../workspaces/databases.ts';
+import { WorkspaceService } from '../workspaces/service.ts';
+import { resolveMasterKey } from './master-key.ts';
+import { assertProductionReady } from './startup-checks.ts';
+
+/** Everything a running Enclave holds, wired once for the server and the CLI alike. */
+export interface Platform {
+  config: EnclaveConfig;
+  keyring: Keyring;
+  controlDb: SqliteDatabase;
+  controlAudit: AuditLog;
+  databases: WorkspaceDatabases;
+  workspaces: WorkspaceService;
+  apiKeys: ApiKeyService;
+  /** Checks the control plane's own audit chain (LOG-02). */
+  verifyControlAudit(): AuditVerification;
+  close(): void;
+}
+
+export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelopment?: boolean } = {}): Platform {
+  ensureLayout(config.dataDir);
+  const masterKey = resolveMasterKey(config, { createInDevelopment: options.createKeyInDevelopment ?? false });
+  assertProductionReady(config, masterKey);
+  const keyring = new Keyring(masterKey);
+  const controlDb = openEncryptedDatabase(controlDatabasePath(config.dataDir), { key: keyring.controlKey('db') });
+  migrate(controlDb, 'control', controlMigrations);
+  const controlAudit = new AuditLog({
+    db: controlDb,
+    scope: 'control',
+    signingSeed: keyring.controlKey('audit-signing'),
+    checkpointFile: auditCheckpointPath(controlDir(config.dataDir)),
+  });
+  const workspaces: WorkspaceService = new WorkspaceService({
+    controlDb,
+    controlAudit,
+    keyring,
+    databases: () => databases,
+    dataDir: config.dataDir,
+  });
+  const databases = new WorkspaceDatabases({
+    dataDir: config.dataDir,
+    seedOf: (id) => workspaces.seedOf(id),
+    cacheSize: config.workspaceHandleCacheSize,
+  });
+  const apiKeys = new ApiKeyService({ controlDb, controlAudit, workspaceExists: (id) => workspaces.exists(id) });
+  return {
+    config,
+    keyring,
+    controlDb,
+    controlAudit,
+    databases,
+    workspaces,
+    apiKeys,
+    verifyControlAudit() {
+      controlAudit.flush();
+      return verifyAuditChain({
+        db: controlDb,
+        scope: 'control',
+        publicKey: auditSigningKeys(keyring.controlKey('audit-signing')).publicKey,
+        checkpointFile: auditCheckpointPath(controlDir(config.dataDir)),
+      });
+    },
+    close() {
+      databases.close();
+      controlAudit.close();
+      controlDb.close();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
+
+interface Created {
+  apiKey: { id: string; hint: string };
+  token: string;
+}
+
+describe('workspace API keys', () => {
+  let enclave: TestServer;
+  let workspace: TestWorkspace;
+
+  beforeAll(async () => {
+    enclave = await startTestServer();
+    workspace = await enclave.createWorkspace('Keys Co');
+  });
+  afterAll(() => enclave.close());
+
+  const create = async (body: unknown) => enclave.request('POST', `/api/w/${workspace.id}/api-keys`, { token: workspace.token, body });
+
+  it('[CRY-02] a new key is 256 random bits, shown once, and stored only as its SHA-256', async () => {
+    const response = await create({ name: 'ci', role: 'viewer' });
+    expect(response.status).toBe(201);
+    const { apiKey, token } = (await response.json()) as Created;
+    expect(token).toMatch(/^enk_[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(token.slice(4), 'base64url')).toHaveLength(32);
+    const listing = await (await enclave.request('GET', `/api/w/${workspace.id}/api-keys`, { token: workspace.token })).text();
+    expect(listing).toContain(apiKey.id);
+    expect(listing).not.toContain(token);
+    expect(listing).not.toContain(token.slice(8));
+    const stored = enclave.server.platform.controlDb
+      .prepare('SELECT token_hash FROM api_key WHERE id = ?')
+      .get(apiKey.id) as { token_hash: string };
+    const { createHash } = await import('node:crypto');
+    expect(stored.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
+    enclave.server.platform.controlDb.pragma('wal_checkpoint(TRUNCATE)');
+    const file = readFileSync(join(enclave.dataDir, 'control', 'control.db'));
+    expect(file.includes(Buffer.from(token))).toBe(false);
+  });
+
+  it('[ACC-06] a revoked key fails on its very next request', async () => {
+    const { apiKey, token } = (await (await create({ name: 'temp', role: 'admin' })).json()) as Created;
+    expect((await enclave.request('GET', `/api/w/${workspace.id}/profile`, { token })).status).toBe(200);
+    const revoked = await enclave.request('DELETE', `/api/w/${workspace.id}/api-keys/${apiKey.id}`, { token: workspace.token });
+    expect(revoked.status).toBe(204);
+    const after = await enclave.request('GET', `/api/w/${workspace.id}/profile`, { token });
+    expect(after.status).toBe(401);
+    expect(after.headers.get('www-authenticate')).toContain('Bearer');
+  });
+
+  it('[ACC-06] an expired key is refused', async () => {
+    const { token } = (await (await create({ name: 'short', role: 'viewer', expiresAt: new Date(Date.now() + 1500).toISOString() })).json()) as Created;
+    expect((await enclave.request('GET', `/api/w/${workspace.id}/profile`, { token })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect((await enclave.request('GET', `/api/w/${workspace.id}/profile`, { token })).status).toBe(401);
+  });
+
+  it('[WEB-02] bad key requests get a specific 400 and create nothing', async () => {
+    const before = enclave.server.platform.apiKeys.list(workspace.id).length;
+    for (const body of [{ name: 'x', role: 'superuser' }, { name: '', role: 'viewer' }, { name: 'x', role: 'viewer', scopes: ['*'] }, { name: 'x', role: 'viewer', expiresAt: 'tomorrow' }]) {
+      const response = await create(body);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+    }
+    const past = await create({ name: 'x', role: 'viewer', expiresAt: '2001-01-01T00:00:00Z' });
+    expect(past.status).toBe(400);
+    expect(((await past.json()) as { error: { code: string } }).error.code).toBe('invalid_expiry');
+    expect(enclave.server.platform.apiKeys.list(workspace.id)).toHaveLength(before);
+  });
+
+  it('[ACC-01] a viewer key may read but not manage keys, change the profile or read the audit log', async () => {
+    const viewer = await enclave.addKey(workspace.id, 'viewer');
+    expect((await enclave.request('GET', `/api/w/${workspace.id}/profile`, { token: viewer })).status).toBe(200);
+    for (const [method, path, body] of [
+      ['PATCH', '/profile', { description: 'viewer edit' }],
+      ['GET', '/api-keys', undefined],
+      ['POST', '/api-keys', { name: 'x', role: 'owner' }],
+      ['GET', '/audit-events', undefined],
+    ] as const) {
+      const response = await enclave.request(method, `/api/w/${workspace.id}${path}`, { token: viewer, body });
+      expect(response.status, `${method} ${path}`).toBe(403);
+    }
+  });
+});
