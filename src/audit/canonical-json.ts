@@ -1,0 +1,30 @@
+const MAX_DEPTH = 64;
+
+/**
+ * JSON with object keys sorted by UTF-16 code unit at every level and no whitespace, so
+ * the same value always yields the same bytes and anyone can recompute a hash or a
+ * signature input. Written out by hand because `JSON.stringify` keeps V8's property
+ * order, which puts integer-like keys first.
+ */
+export function canonicalJson(value: unknown): string {
+  const text = serialize(value, 0);
+  if (text === undefined) throw new TypeError('the value has no JSON form');
+  return text;
+}
+
+function serialize(value: unknown, depth: number): string | undefined {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (depth > MAX_DEPTH) throw new TypeError(`JSON nested deeper than ${MAX_DEPTH} levels (or cyclic)`);
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return serialize(toJSON.call(value), depth + 1);
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => serialize(item, depth + 1) ?? 'null').join(',')}]`;
+  }
+  const members: string[] = [];
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record).sort()) {
+    const member = serialize(record[key], depth + 1);
+    if (member !== undefined) members.push(`${JSON.stringify(key)}:${member}`);
+  }
+  return `{${members.join(',')}}`;
+}
