@@ -1,0 +1,119 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ensureDashboardBuilt } from './dashboard-build.ts';
+
+/** Debian's Chromium; `npx playwright install` cannot download browsers here. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+const required = process.env.ENCLAVE_BROWSER_TESTS === 'required';
+
+/**
+ * Browser suites skip only on a machine without Chromium; CI sets ENCLAVE_BROWSER_TESTS=required,
+ * and then a missing Chromium fails the suite instead of hiding it.
+ */
+export const describeInBrowser = existsSync(CHROMIUM) || required ? describe : describe.skip;
+
+const screenshotDir = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`ENCLAVE_BROWSER_TESTS=required but ${CHROMIUM} is missing; install Debian's chromium`);
+  // launch() gives every browser a fresh temporary profile of its own.
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+/** What went wrong in a page that a person would not necessarily see. */
+export interface PageProblems {
+  cspViolations: string[];
+  consoleErrors: string[];
+}
+
+export interface WatchedPage {
+  page: Page;
+  context: BrowserContext;
+  problems: PageProblems;
+}
+
+/**
+ * A page in its own context (no shared state between tests) that records CSP violations
+ * and console errors. The violation listener is an init script, which the browser injects
+ * over CDP rather than as an inline script, so the page's CSP does not apply to it.
+ */
+export async function openWatchedPage(browser: Browser): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const problems: PageProblems = { cspViolations: [], consoleErrors: [] };
+  await context.exposeFunction('reportCspViolation', (violation: string) => problems.cspViolations.push(violation));
+  await context.addInitScript(() => {
+    document.addEventListener(
+      'securitypolicyviolation',
+      (event) => {
+        const report = (window as unknown as { reportCspViolation(violation: string): void }).reportCspViolation;
+        report(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} (${event.sample})`);
+      },
+      true,
+    );
+  });
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.consoleErrors.push(`uncaught: ${error.message}`));
+  return { page, context, problems };
+}
+
+/** Full-page PNGs for docs/screenshots, so the docs always show the dashboard as built. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: `${screenshotDir}${name}.png`, fullPage: true });
+}
+
+/** Types the workspace id and key into the connect form and waits for the workspace to open. */
+export async function connect(page: Page, workspace: { id: string; token: string }): Promise<void> {
+  await page.getByLabel('Workspace id', { exact: true }).fill(workspace.id);
+  await page.getByLabel('API key', { exact: true }).fill(workspace.token);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.getByRole('navigation', { name: 'Workspace' }).waitFor();
+}
+
+/** One browser and one real Enclave per test file, shared by its tests; each test gets its own browser context. */
+export interface DashboardHarness {
+  browser: Browser;
+  enclave: TestServer;
+}
+
+/** Registers the file's beforeAll/afterAll; the fields are filled in once beforeAll has run. */
+export function setUpDashboard(): DashboardHarness {
+  const harness = {} as DashboardHarness;
+  beforeAll(async () => {
+    harness.browser = await launchBrowser();
+    await ensureDashboardBuilt();
+    harness.enclave = await startTestServer();
+  });
+  afterAll(async () => {
+    await harness.browser?.close();
+    await harness.enclave?.close();
+  });
+  return harness;
+}
+
+/** A fresh watched page on the dashboard, connected to `workspace` when one is given. */
+export async function openDashboard(harness: DashboardHarness, workspace?: { id: string; token: string }): Promise<WatchedPage> {
+  const watched = await openWatchedPage(harness.browser);
+  await watched.page.goto(`${harness.enclave.url}/`);
+  if (workspace) await connect(watched.page, workspace);
+  return watched;
+}

@@ -1,0 +1,106 @@
+import { ApiError } from './api-error.ts';
+import type {
+  ApiKey,
+  AuditEventPage,
+  AuditVerification,
+  CreatedApiKey,
+  Health,
+  NewApiKey,
+  Profile,
+  ProfileUpdate,
+  Workspace,
+} from './types.ts';
+
+/** What the person typed to connect. The key lives only in memory, never in browser storage. */
+export interface Connection {
+  workspaceId: string;
+  apiKey: string;
+}
+
+interface CallOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  apiKey?: string;
+}
+
+async function call<T>(path: string, options: CallOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(path, {
+    method: options.method ?? 'GET',
+    headers,
+    // The key travels in the Authorization header only; there are no cookies to send yet.
+    credentials: 'omit',
+    cache: 'no-store',
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  if (!response.ok) throw await ApiError.fromResponse(response);
+  return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+export function fetchHealth(): Promise<Health> {
+  return call<Health>('/healthz');
+}
+
+/** The workspace API, bound to one connection. */
+export class EnclaveClient {
+  readonly workspaceId: string;
+  readonly #apiKey: string;
+  readonly #onUnauthorized: (error: ApiError) => void;
+
+  /** `onUnauthorized` hears about a key that stopped working (revoked or expired) mid-session. */
+  constructor(connection: Connection, onUnauthorized: (error: ApiError) => void = () => {}) {
+    this.workspaceId = connection.workspaceId;
+    this.#apiKey = connection.apiKey;
+    this.#onUnauthorized = onUnauthorized;
+  }
+
+  /** True when `hint` (the first characters of a key, then an ellipsis) could be this connection's key. */
+  usesKeyWithHint(hint: string): boolean {
+    return this.#apiKey.startsWith(hint.replace(/…$/, ''));
+  }
+
+  workspace(): Promise<Workspace> {
+    return this.#call<Workspace>('');
+  }
+
+  profile(): Promise<Profile> {
+    return this.#call<Profile>('/profile');
+  }
+
+  updateProfile(update: ProfileUpdate): Promise<Profile> {
+    return this.#call<Profile>('/profile', { method: 'PATCH', body: update });
+  }
+
+  async apiKeys(): Promise<ApiKey[]> {
+    return (await this.#call<{ apiKeys: ApiKey[] }>('/api-keys')).apiKeys;
+  }
+
+  createApiKey(key: NewApiKey): Promise<CreatedApiKey> {
+    return this.#call<CreatedApiKey>('/api-keys', { method: 'POST', body: key });
+  }
+
+  revokeApiKey(keyId: string): Promise<void> {
+    return this.#call<void>(`/api-keys/${encodeURIComponent(keyId)}`, { method: 'DELETE' });
+  }
+
+  auditEvents(page: { after?: number; limit: number }): Promise<AuditEventPage> {
+    const query = new URLSearchParams({ limit: String(page.limit) });
+    if (page.after !== undefined) query.set('after', String(page.after));
+    return this.#call<AuditEventPage>(`/audit-events?${query.toString()}`);
+  }
+
+  auditVerification(): Promise<AuditVerification> {
+    return this.#call<AuditVerification>('/audit-events/verification');
+  }
+
+  async #call<T>(path: string, options: CallOptions = {}): Promise<T> {
+    try {
+      return await call<T>(`/api/w/${encodeURIComponent(this.workspaceId)}${path}`, { ...options, apiKey: this.#apiKey });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) this.#onUnauthorized(error);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,82 @@
+/** The shapes of Enclave's public API as the dashboard uses them (see /openapi.json on the server). */
+
+export const ROLES = ['owner', 'admin', 'builder', 'viewer', 'workflow-only', 'agent-only'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Health {
+  status: 'ok';
+  version: string;
+  mode: 'development' | 'production';
+}
+
+export interface Workspace {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface Profile {
+  workspaceId: string;
+  displayName: string;
+  description: string;
+  updatedAt: string;
+}
+
+export interface ProfileUpdate {
+  displayName?: string;
+  description?: string;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  role: Role;
+  /** The first characters of the key, enough to tell keys apart. */
+  hint: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface NewApiKey {
+  name: string;
+  role: Role;
+  expiresAt?: string;
+}
+
+export interface CreatedApiKey {
+  apiKey: ApiKey;
+  /** The secret itself; the server keeps only its hash and never returns it again. */
+  token: string;
+}
+
+export interface AuditEvent {
+  seq: number;
+  id: string;
+  occurredAt: string;
+  actor: { type: string; id: string };
+  action: string;
+  target: { type: string; id: string } | null;
+  outcome: string;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditEventPage {
+  events: AuditEvent[];
+  /** The cursor for the next page, or null when this page reached the end of the log. */
+  nextAfter: number | null;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  events: number;
+  checkpoints: number;
+  firstBadSeq?: number;
+  problem?: string;
+}

@@ -1,0 +1,111 @@
+import { type FormEvent, useState } from 'react';
+import { type ApiError, toApiError } from '../api/api-error.ts';
+import { type Connection, EnclaveClient } from '../api/client.ts';
+import type { Workspace } from '../api/types.ts';
+import { ErrorNotice } from './ErrorNotice.tsx';
+import { FieldMessages } from './FieldMessages.tsx';
+
+const WORKSPACE_ID = /^ws_[0-9a-f]{32}$/;
+const API_KEY = /^enk_\S+$/;
+
+interface ConnectFormProps {
+  /** Why the last connection ended, when the server stopped accepting its key. */
+  endedBy: ApiError | undefined;
+  onConnected(connection: Connection, workspace: Workspace): void;
+}
+
+/** Checks the shape locally so a typo gets a precise message instead of a generic 401 or 404. */
+function formatProblems(connection: Connection): { workspaceId: string[]; apiKey: string[] } {
+  return {
+    workspaceId: WORKSPACE_ID.test(connection.workspaceId) ? [] : ['A workspace id is ws_ followed by 32 lower-case hexadecimal characters.'],
+    apiKey: API_KEY.test(connection.apiKey) ? [] : ['A workspace API key starts with enk_.'],
+  };
+}
+
+export function ConnectForm({ endedBy, onConnected }: ConnectFormProps) {
+  const [workspaceId, setWorkspaceId] = useState('');
+  const [apiKey, setApiKey] = useState('');
+  const [problems, setProblems] = useState<{ workspaceId: string[]; apiKey: string[] }>({ workspaceId: [], apiKey: [] });
+  const [failure, setFailure] = useState<ApiError | undefined>();
+  const [connecting, setConnecting] = useState(false);
+
+  async function connect(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const connection = { workspaceId: workspaceId.trim(), apiKey: apiKey.trim() };
+    const found = formatProblems(connection);
+    setProblems(found);
+    setFailure(undefined);
+    if (found.workspaceId.length > 0 || found.apiKey.length > 0) return;
+    setConnecting(true);
+    try {
+      const workspace = await new EnclaveClient(connection).workspace();
+      onConnected(connection, workspace);
+    } catch (error) {
+      setFailure(toApiError(error));
+      setConnecting(false);
+    }
+  }
+
+  return (
+    <main className="connect" aria-labelledby="connect-heading">
+      <section className="card connect-card">
+        <h1 id="connect-heading">Connect to a workspace</h1>
+        <p className="lead">
+          Paste the workspace id and an API key for it. Sign-in with your own account arrives with identity; until then a
+          workspace API key is how the dashboard acts on your behalf.
+        </p>
+        <p className="field-note">
+          No key yet? On the server, <code>enclave workspaces create</code> prints a workspace id and{' '}
+          <code>enclave api-keys create</code> prints a key for it.
+        </p>
+        {endedBy && (
+          <ErrorNotice error={endedBy} heading="You were disconnected" />
+        )}
+        <form className="form" onSubmit={connect} noValidate>
+          <div className="field">
+            <label htmlFor="connect-workspace-id">Workspace id</label>
+            <input
+              id="connect-workspace-id"
+              name="workspaceId"
+              className="input-mono"
+              value={workspaceId}
+              onChange={(event) => setWorkspaceId(event.target.value)}
+              placeholder="ws_…"
+              autoComplete="off"
+              spellCheck={false}
+              aria-invalid={problems.workspaceId.length > 0}
+              aria-describedby="connect-workspace-id-messages"
+            />
+            <FieldMessages id="connect-workspace-id-messages" messages={problems.workspaceId} />
+          </div>
+          <div className="field">
+            <label htmlFor="connect-api-key">API key</label>
+            <input
+              id="connect-api-key"
+              name="apiKey"
+              type="password"
+              className="input-mono"
+              value={apiKey}
+              onChange={(event) => setApiKey(event.target.value)}
+              placeholder="enk_…"
+              autoComplete="off"
+              spellCheck={false}
+              aria-invalid={problems.apiKey.length > 0}
+              aria-describedby="connect-api-key-note connect-api-key-messages"
+            />
+            <p id="connect-api-key-note" className="field-note">
+              The key is kept in this tab's memory only, never in browser storage: reloading or closing the tab forgets it.
+            </p>
+            <FieldMessages id="connect-api-key-messages" messages={problems.apiKey} />
+          </div>
+          {failure && <ErrorNotice error={failure} action="open this workspace" />}
+          <div className="form-actions">
+            <button type="submit" className="button button-primary" disabled={connecting}>
+              {connecting ? 'Connecting…' : 'Connect'}
+            </button>
+          </div>
+        </form>
+      </section>
+    </main>
+  );
+}
