@@ -16,6 +16,16 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeyService }> = a
     async (request) => ({ apiKeys: apiKeys.list(request.params.workspaceId) }),
   );
 
+  app.get(
+    '/api-keys/current',
+    {
+      schema: { tags: ['api keys'], params, response: { 200: apiKeySchema } },
+      // Any role may see its own key: clients need to know what they are allowed to do.
+      config: { permission: 'workspace:read' },
+    },
+    async (request) => apiKeys.get(request.params.workspaceId, request.actor.id),
+  );
+
   app.post(
     '/api-keys',
     {

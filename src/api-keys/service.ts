@@ -1,5 +1,6 @@
 import type { Actor, RequestMeta } from '../access/actor.ts';
 import type { Role } from '../access/permissions.ts';
+import type { AuditEventInput } from '../audit/event.ts';
 import type { AuditLog } from '../audit/log.ts';
 import type { SqliteDatabase } from '../core/database.ts';
 import { AppError } from '../core/errors.ts';
@@ -28,6 +29,8 @@ function toApiKey(row: ApiKeyRow): ApiKey {
 export interface ApiKeyServiceDeps {
   controlDb: SqliteDatabase;
   controlAudit: AuditLog;
+  /** The workspace's own log: its owners must see who minted or revoked access to it. */
+  workspaceAudit(workspaceId: string): AuditLog;
   workspaceExists(workspaceId: string): boolean;
   now?: () => Date;
 }
@@ -58,9 +61,7 @@ export class ApiKeyService {
       expires_at: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
     };
     insertApiKey(this.#deps.controlDb, row);
-    await this.#deps.controlAudit.record(
-      auditEvent(meta, 'api_key.create', { type: 'api_key', id: row.id }, { workspaceId, role: input.role }),
-    );
+    await this.#audit(workspaceId, auditEvent(meta, 'api_key.create', { type: 'api_key', id: row.id }, { workspaceId, role: input.role, name: input.name }));
     return { apiKey: toApiKey({ ...row, last_used_at: null, revoked_at: null }), token: issued.token };
   }
 
@@ -71,9 +72,18 @@ export class ApiKeyService {
   async revoke(workspaceId: string, keyId: string, meta: RequestMeta): Promise<void> {
     const revoked = revokeApiKey(this.#deps.controlDb, workspaceId, keyId, this.#now().toISOString());
     if (!revoked) throw new AppError(404, 'api_key_not_found', 'no active API key with that id in this workspace');
-    await this.#deps.controlAudit.record(
-      auditEvent(meta, 'api_key.revoke', { type: 'api_key', id: keyId }, { workspaceId }),
-    );
+    await this.#audit(workspaceId, auditEvent(meta, 'api_key.revoke', { type: 'api_key', id: keyId }, { workspaceId }));
+  }
+
+  /** The metadata of one key of the workspace, for example the one making the request. */
+  get(workspaceId: string, keyId: string): ApiKey {
+    const row = listApiKeys(this.#deps.controlDb, workspaceId).find((key) => key.id === keyId);
+    if (!row) throw new AppError(404, 'api_key_not_found', 'no API key with that id in this workspace');
+    return toApiKey(row);
+  }
+
+  async #audit(workspaceId: string, event: AuditEventInput): Promise<void> {
+    await Promise.all([this.#deps.controlAudit.record(event), this.#deps.workspaceAudit(workspaceId).record(event)]);
   }
 
   /** The actor a presented key stands for, or undefined for any key that must not work. */

@@ -52,7 +52,12 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     seedOf: (id) => workspaces.seedOf(id),
     cacheSize: config.workspaceHandleCacheSize,
   });
-  const apiKeys = new ApiKeyService({ controlDb, controlAudit, workspaceExists: (id) => workspaces.exists(id) });
+  const apiKeys = new ApiKeyService({
+    controlDb,
+    controlAudit,
+    workspaceAudit: (id) => databases.open(id).audit,
+    workspaceExists: (id) => workspaces.exists(id),
+  });
   return {
     config,
     keyring,

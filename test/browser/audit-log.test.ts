@@ -18,13 +18,14 @@ describeInBrowser('the dashboard in a real browser: audit log', () => {
     const stored = await harness.enclave.request('GET', `/api/w/${workspace.id}/profile`, { token: workspace.token });
     expect(((await stored.json()) as { description: string }).description).toBe('Quarterly sales figures, synced nightly from the CRM.');
 
+    // Events: workspace.create, api_key.create (the harness's key), workspace.profile.update.
     // A signed checkpoint over the new event, so the banner vouches for it by signature, not only by hash links.
     harness.enclave.server.platform.databases.checkpointAll();
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.waitForURL(`${harness.enclave.url}/audit-log`);
     const banner = page.getByRole('status').filter({ hasText: 'Chain verified' });
     await banner.waitFor();
-    expect(await banner.textContent()).toMatch(/Chain verified: 2 events, 1 checkpoint/);
+    expect(await banner.textContent()).toMatch(/Chain verified: 3 events, 1 checkpoint/);
     const update = page.getByRole('row').filter({ hasText: 'workspace.profile.update' });
     await expect(update.count()).resolves.toBe(1);
     expect(await update.textContent()).toContain('api_key');
@@ -66,9 +67,9 @@ describeInBrowser('the dashboard in a real browser: audit log', () => {
     await page.getByText('Showing the first 100 events; newer ones follow.').waitFor();
     await expect(events.count()).resolves.toBe(100);
     await page.getByRole('button', { name: 'Load more' }).click();
-    await page.getByText('Showing all 121 events.').waitFor();
-    await expect(events.count()).resolves.toBe(121);
-    await expect(events.last().getAttribute('data-seq')).resolves.toBe('121');
+    await page.getByText('Showing all 122 events.').waitFor();
+    await expect(events.count()).resolves.toBe(122);
+    await expect(events.last().getAttribute('data-seq')).resolves.toBe('122');
     await expect(page.getByRole('button', { name: 'Load more' }).count()).resolves.toBe(0);
     await context.close();
   });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
@@ -16,7 +16,8 @@ const required = process.env.ENCLAVE_BROWSER_TESTS === 'required';
  */
 export const describeInBrowser = existsSync(CHROMIUM) || required ? describe : describe.skip;
 
-const screenshotDir = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const docsScreenshotDir = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const runScreenshotDir = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`ENCLAVE_BROWSER_TESTS=required but ${CHROMIUM} is missing; install Debian's chromium`);
@@ -75,10 +76,20 @@ export async function openWatchedPage(browser: Browser): Promise<WatchedPage> {
   return { page, context, problems };
 }
 
-/** Full-page PNGs for docs/screenshots, so the docs always show the dashboard as built. */
+/**
+ * Full-page PNGs of every run go to test-results/screenshots; docs/screenshots is refreshed
+ * only with ENCLAVE_UPDATE_SCREENSHOTS=1 (or when a picture is missing), so an ordinary
+ * test run does not rewrite tracked files.
+ */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: `${screenshotDir}${name}.png`, fullPage: true });
+  mkdirSync(runScreenshotDir, { recursive: true });
+  const path = `${runScreenshotDir}${name}.png`;
+  await page.screenshot({ path, fullPage: true });
+  const docsPath = `${docsScreenshotDir}${name}.png`;
+  if (process.env.ENCLAVE_UPDATE_SCREENSHOTS === '1' || !existsSync(docsPath)) {
+    mkdirSync(docsScreenshotDir, { recursive: true });
+    copyFileSync(path, docsPath);
+  }
 }
 
 /** Types the workspace id and key into the connect form and waits for the workspace to open. */

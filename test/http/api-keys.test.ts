@@ -83,4 +83,25 @@ describe('workspace API keys', () => {
       expect(response.status, `${method} ${path}`).toBe(403);
     }
   });
+
+  it('[LOG-01] creating and revoking a key are events in the workspace audit log, with actor, IP and user agent', async () => {
+    const { apiKey } = (await (await enclave.request('POST', `/api/w/${workspace.id}/api-keys`, { token: workspace.token, body: { name: 'audited', role: 'builder' }, headers: { 'user-agent': 'audit-check/1.0' } })).json()) as Created;
+    await enclave.request('DELETE', `/api/w/${workspace.id}/api-keys/${apiKey.id}`, { token: workspace.token });
+    const { events } = (await (await enclave.request('GET', `/api/w/${workspace.id}/audit-events?limit=1000`, { token: workspace.token })).json()) as {
+      events: { action: string; target: { id: string }; actor: { type: string }; ip: string; userAgent: string; requestId: string; details: Record<string, unknown> }[];
+    };
+    const created = events.find((e) => e.action === 'api_key.create' && e.target.id === apiKey.id);
+    expect(created).toMatchObject({ actor: { type: 'api_key' }, ip: '127.0.0.1', userAgent: 'audit-check/1.0', details: { role: 'builder', name: 'audited' } });
+    expect(created?.requestId).toMatch(/^req_/);
+    expect(events.some((e) => e.action === 'api_key.revoke' && e.target.id === apiKey.id)).toBe(true);
+  });
+
+  it('[ACC-01] any key can read its own metadata and role, never its secret', async () => {
+    const viewer = await enclave.addKey(workspace.id, 'viewer');
+    const response = await enclave.request('GET', `/api/w/${workspace.id}/api-keys/current`, { token: viewer });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({ role: 'viewer', revokedAt: null });
+    expect(text).not.toContain(viewer);
+  });
 });

@@ -56,11 +56,6 @@ export class EnclaveClient {
     this.#onUnauthorized = onUnauthorized;
   }
 
-  /** True when `hint` (the first characters of a key, then an ellipsis) could be this connection's key. */
-  usesKeyWithHint(hint: string): boolean {
-    return this.#apiKey.startsWith(hint.replace(/…$/, ''));
-  }
-
   workspace(): Promise<Workspace> {
     return this.#call<Workspace>('');
   }
@@ -75,6 +70,11 @@ export class EnclaveClient {
 
   async apiKeys(): Promise<ApiKey[]> {
     return (await this.#call<{ apiKeys: ApiKey[] }>('/api-keys')).apiKeys;
+  }
+
+  /** The key this connection uses: its id and role, never its secret. */
+  currentKey(): Promise<ApiKey> {
+    return this.#call<ApiKey>('/api-keys/current');
   }
 
   createApiKey(key: NewApiKey): Promise<CreatedApiKey> {

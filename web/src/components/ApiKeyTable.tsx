@@ -9,6 +9,8 @@ const COLUMNS = 8;
 interface ApiKeyTableProps {
   client: EnclaveClient;
   apiKeys: readonly ApiKey[];
+  /** The key this dashboard is connected with, marked so nobody revokes it by surprise. */
+  currentKeyId: string | undefined;
   onRevoked(): void;
 }
 
@@ -18,7 +20,7 @@ function status(apiKey: ApiKey, now: number): { label: string; tone: 'success' |
   return { label: 'Active', tone: 'success' };
 }
 
-export function ApiKeyTable({ client, apiKeys, onRevoked }: ApiKeyTableProps) {
+export function ApiKeyTable({ client, apiKeys, currentKeyId, onRevoked }: ApiKeyTableProps) {
   // At most one confirmation open at a time; it gets a full-width row under its key.
   const [confirming, setConfirming] = useState<string | undefined>();
   if (apiKeys.length === 0) return <p className="muted">This workspace has no API keys.</p>;
@@ -44,7 +46,7 @@ export function ApiKeyTable({ client, apiKeys, onRevoked }: ApiKeyTableProps) {
           {apiKeys.map((apiKey) => {
             const shown = status(apiKey, now);
             const active = shown.label === 'Active';
-            const inUse = active && client.usesKeyWithHint(apiKey.hint);
+            const inUse = active && apiKey.id === currentKeyId;
             const confirmationId = `revoke-${apiKey.id}`;
             return (
               <Fragment key={apiKey.id}>

@@ -14,6 +14,7 @@ interface ApiKeysPageProps {
 
 export function ApiKeysPage({ client }: ApiKeysPageProps) {
   const apiKeys = useApiQuery(useCallback(() => client.apiKeys(), [client]));
+  const currentKey = useApiQuery(useCallback(() => client.currentKey(), [client]));
   // Held only while this page is open: leaving the page drops the one copy the browser has.
   const [created, setCreated] = useState<CreatedApiKey | undefined>();
 
@@ -42,7 +43,12 @@ export function ApiKeysPage({ client }: ApiKeysPageProps) {
             {apiKeys.result.state === 'loading' ? (
               <p className="muted">Loading API keys…</p>
             ) : (
-              <ApiKeyTable client={client} apiKeys={apiKeys.result.value} onRevoked={apiKeys.reload} />
+              <ApiKeyTable
+                client={client}
+                apiKeys={apiKeys.result.value}
+                currentKeyId={currentKey.result.state === 'loaded' ? currentKey.result.value.id : undefined}
+                onRevoked={apiKeys.reload}
+              />
             )}
           </section>
         </>
