@@ -4,6 +4,7 @@
  * "N passed, N failed" line. Arguments are passed to vitest (for example a test path).
  */
 import { spawnSync } from 'node:child_process';
+import { ensureDebianPackages } from './debian-packages.ts';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 
 const SYSTEM_PACKAGES: Record<string, string> = {
@@ -19,21 +20,7 @@ function run(label: string, command: string, args: string[], env: NodeJS.Process
   return result.status === 0;
 }
 
-function ensureSystemPackages(): boolean {
-  const missing = Object.entries(SYSTEM_PACKAGES).filter(([path]) => !existsSync(path)).map(([, name]) => name);
-  if (missing.length === 0) return true;
-  if (process.getuid?.() !== 0) {
-    process.stdout.write(`enclave test: cannot install ${missing.join(', ')} without root; the tests that need them will be skipped\n`);
-    return false;
-  }
-  process.stdout.write(`enclave test: installing ${missing.join(', ')} from Debian\n`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  const installed = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
-  return installed.status === 0;
-}
-
-const packagesReady = ensureSystemPackages();
+const packagesReady = ensureDebianPackages(SYSTEM_PACKAGES, 'the tests that need them will be skipped');
 const browserMode = process.env.CI === 'true' ? 'required' : packagesReady ? 'available' : 'skip';
 const testEnv = { ...process.env, ENCLAVE_BROWSER_TESTS: browserMode };
 const npx = 'npx';

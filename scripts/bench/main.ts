@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { ensureDebianPackages } from '../debian-packages.ts';
 import { auditBenchmark } from './audit.ts';
 import type { Benchmark, BenchResult } from './benchmark.ts';
 import { coldOpenBenchmark } from './cold-open.ts';
@@ -18,6 +19,8 @@ if (process.argv.includes('--help')) {
   process.stdout.write(`usage: ./enclave bench [--only NAME] [--json]\n\nbenchmarks:\n${BENCHMARKS.map((b) => `  ${b.name}`).join('\n')}\n`);
   process.exit(0);
 }
+
+ensureDebianPackages({ '/usr/bin/wrk': 'wrk' }, 'the HTTP benchmarks fall back to a Node load generator');
 
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined;
@@ -50,8 +53,10 @@ if (!only) {
     '',
   ];
   for (const section of sections) {
-    lines.push(`## ${section.benchmark}`, '', '| measure | value | unit | target | met |', '|---|---:|---|---|---|');
-    for (const r of section.results) lines.push(`| ${r.name} | ${format(r.value, r.unit)} | ${r.unit} | ${r.target} | ${r.pass ? 'yes' : '**no**'} |`);
+    lines.push(`## ${section.benchmark}`, '', '| measure | value | unit | target | met | notes |', '|---|---:|---|---|---|---|');
+    for (const r of section.results) {
+      lines.push(`| ${r.name} | ${format(r.value, r.unit)} | ${r.unit} | ${r.target} | ${r.pass ? 'yes' : '**no**'} | ${r.notes ?? ''} |`);
+    }
     lines.push('');
   }
   writeFileSync('docs/benchmarks.md', lines.join('\n'));

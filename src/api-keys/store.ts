@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from '../core/database.ts';
+import { statement, type SqliteDatabase } from '../core/database.ts';
 
 export interface ApiKeyRow {
   id: string;
@@ -14,30 +14,28 @@ export interface ApiKeyRow {
 }
 
 export function insertApiKey(db: SqliteDatabase, row: Omit<ApiKeyRow, 'last_used_at' | 'revoked_at'>): void {
-  db.prepare(
+  statement(db, 
     `INSERT INTO api_key (id, workspace_id, name, role, token_hash, hint, created_at, expires_at)
      VALUES (@id, @workspace_id, @name, @role, @token_hash, @hint, @created_at, @expires_at)`,
   ).run(row);
 }
 
 export function findApiKeyByHash(db: SqliteDatabase, tokenHash: string): ApiKeyRow | undefined {
-  return db.prepare('SELECT * FROM api_key WHERE token_hash = ?').get(tokenHash) as ApiKeyRow | undefined;
+  return statement(db, 'SELECT * FROM api_key WHERE token_hash = ?').get(tokenHash) as ApiKeyRow | undefined;
 }
 
 export function listApiKeys(db: SqliteDatabase, workspaceId: string): ApiKeyRow[] {
-  return db
-    .prepare('SELECT * FROM api_key WHERE workspace_id = ? ORDER BY created_at, id')
+  return statement(db, 'SELECT * FROM api_key WHERE workspace_id = ? ORDER BY created_at, id')
     .all(workspaceId) as ApiKeyRow[];
 }
 
 export function revokeApiKey(db: SqliteDatabase, workspaceId: string, id: string, at: string): boolean {
   return (
-    db
-      .prepare('UPDATE api_key SET revoked_at = ? WHERE id = ? AND workspace_id = ? AND revoked_at IS NULL')
+    statement(db, 'UPDATE api_key SET revoked_at = ? WHERE id = ? AND workspace_id = ? AND revoked_at IS NULL')
       .run(at, id, workspaceId).changes === 1
   );
 }
 
 export function touchApiKey(db: SqliteDatabase, id: string, at: string): void {
-  db.prepare('UPDATE api_key SET last_used_at = ? WHERE id = ?').run(at, id);
+  statement(db, 'UPDATE api_key SET last_used_at = ? WHERE id = ?').run(at, id);
 }

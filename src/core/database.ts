@@ -60,3 +60,23 @@ export function openEncryptedDatabase(path: string, options: OpenOptions): Sqlit
   if (options.cacheSize !== undefined) db.pragma(`cache_size = ${Math.trunc(options.cacheSize)}`);
   return db;
 }
+
+const statements = new WeakMap<SqliteDatabase, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement, compiled once per connection. better-sqlite3 compiles on every
+ * prepare() call, which on a hot route costs more than running the query itself.
+ */
+export function statement<Params extends unknown[] = unknown[], Row = unknown>(db: SqliteDatabase, sql: string): Database.Statement<Params, Row> {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let prepared = cache.get(sql);
+  if (!prepared) {
+    prepared = db.prepare(sql);
+    cache.set(sql, prepared);
+  }
+  return prepared as Database.Statement<Params, Row>;
+}

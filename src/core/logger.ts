@@ -29,6 +29,7 @@ export function createLogger(options: { level: string; destination?: pino.Destin
       redact: { paths: SECRET_PATHS, censor: '[REDACTED]' },
       hooks: { streamWrite: (line) => redactText(line) },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    // Batched writes: one syscall per 4 KiB of log lines instead of one per line.
+    options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }),
   );
 }

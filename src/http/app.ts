@@ -15,7 +15,7 @@ import { registerOriginCheck } from './origin-check.ts';
 import { publicRoutes } from './public-routes.ts';
 import { actorRateLimit, registerRateLimits } from './rate-limits.ts';
 import { registerRequestContext } from './request-context.ts';
-import { registerSecurityHeaders, securityHeaderWriter } from './security-headers.ts';
+import { headerWriter, registerSecurityHeaders, securityHeaders } from './security-headers.ts';
 import './types.ts';
 import { authorizeWorkspaceRequest, requireDeclaredPermissions } from './workspace-scope.ts';
 
@@ -34,12 +34,12 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { platform } = options;
   const config = platform.config;
-  const https = Boolean(options.https) || config.publicUrl?.startsWith('https:') === true;
+  const headers = securityHeaders({ https: Boolean(options.https) || config.publicUrl?.startsWith('https:') === true });
   const app = Fastify({
     loggerInstance: options.logger,
     // request-context.ts logs one line per request itself, with workspace and actor bound.
     logController: new LogController({ disableRequestLogging: true }),
-    frameworkErrors: frameworkErrorHandler(securityHeaderWriter({ https })),
+    frameworkErrors: frameworkErrorHandler(headerWriter(headers)),
     genReqId: () => newId('req'),
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     bodyLimit: 1024 * 1024,
@@ -49,7 +49,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  await registerSecurityHeaders(app, { https });
+  registerSecurityHeaders(app, headers);
   registerRequestContext(app, platform.apiKeys);
   registerOriginCheck(app, options.allowedOrigins);
   await registerRateLimits(app, config.rateLimit);

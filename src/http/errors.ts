@@ -41,7 +41,7 @@ function validationDetails(error: FastifyError): unknown {
  */
 export function frameworkErrorHandler(writeHeaders: HeaderWriter) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    writeHeaders(request.raw, reply.raw);
+    writeHeaders(reply.raw);
     const [status, code, message] = FASTIFY_CLIENT_ERRORS[error.code] ?? [400, 'bad_request', 'the request could not be processed'];
     return send(reply, request, status, code, message);
   };

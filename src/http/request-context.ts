@@ -22,21 +22,19 @@ export function registerRequestContext(app: FastifyInstance, authenticator: Auth
   app.decorateRequest('meta', null as never);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    request.actor = ANONYMOUS;
-    request.meta = { actor: ANONYMOUS, requestId: request.id, ip: request.ip, userAgent: request.headers['user-agent'] };
-    request.log = request.log.child({ workspace: null, actor: 'anonymous', actorType: 'anonymous' });
     const authorization = request.headers.authorization;
-    if (authorization === undefined) return;
-    const token = BEARER.exec(authorization)?.[1];
-    const actor = token ? authenticator.authenticate(token) : undefined;
-    if (!actor) {
+    const token = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
+    const actor = token === undefined ? undefined : authenticator.authenticate(token);
+    const known = actor ?? ANONYMOUS;
+    request.actor = known;
+    request.meta = { actor: known, requestId: request.id, ip: request.ip, userAgent: request.headers['user-agent'] };
+    // One child logger per request: creating one serializes its bindings.
+    request.log = request.log.child({ workspace: workspaceOf(known), actor: known.id, actorType: known.type });
+    if (authorization !== undefined && actor === undefined) {
       throw new AppError(401, 'invalid_token', 'the credential presented is not valid', {
         'www-authenticate': 'Bearer error="invalid_token"',
       });
     }
-    request.actor = actor;
-    request.meta = { ...request.meta, actor };
-    request.log = request.log.child({ workspace: workspaceOf(actor), actor: actor.id, actorType: actor.type });
   });
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, never the raw URL: paths and query strings carry whatever clients put there.

@@ -1,4 +1,3 @@
-import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -26,33 +25,43 @@ function helmetOptions(https: boolean) {
       },
     },
     strictTransportSecurity: { maxAge: TWO_YEARS, includeSubDomains: true, preload: true },
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    frameguard: { action: 'deny' as const },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' as const },
     crossOriginEmbedderPolicy: true,
-  } as const;
+  };
 }
 
-export type HeaderWriter = (request: IncomingMessage, response: ServerResponse) => void;
-
 /**
- * WEB-01: the header set comes from helmet (registered globally on onRequest, so 404s and
- * errors carry it too); helmet has no Permissions-Policy, so that one header is added here.
+ * WEB-01: helmet decides the header set; since every header is static, it is computed once
+ * here rather than by running helmet on every request. Helmet has no Permissions-Policy,
+ * so that one is added.
  */
-export async function registerSecurityHeaders(app: FastifyInstance, options: { https: boolean }): Promise<void> {
-  await app.register(fastifyHelmet, { global: true, ...helmetOptions(options.https) });
+export function securityHeaders(options: { https: boolean }): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  const collector = {
+    setHeader: (name: string, value: string) => void (headers[name.toLowerCase()] = value),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  helmet(helmetOptions(options.https))({} as IncomingMessage, collector as unknown as ServerResponse, () => undefined);
+  headers['permissions-policy'] = PERMISSIONS_POLICY;
+  return Object.freeze(headers);
+}
+
+/** Registered first, on onRequest, so 404s, errors and rate-limited answers carry the headers too. */
+export function registerSecurityHeaders(app: FastifyInstance, headers: Readonly<Record<string, string>>): void {
   app.addHook('onRequest', async (request, reply) => {
-    reply.header('permissions-policy', PERMISSIONS_POLICY);
+    reply.headers(headers);
     // API answers are per-user and may hold sensitive data: never cache them (ASVS V14.3.2).
     if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
   });
 }
 
-/** The same header set as a plain function, for the one answer Fastify sends before any hook runs (a malformed URL). */
-export function securityHeaderWriter(options: { https: boolean }): HeaderWriter {
-  const middleware = helmet(helmetOptions(options.https));
-  return (request, response) => {
-    middleware(request, response, () => undefined);
-    response.setHeader('permissions-policy', PERMISSIONS_POLICY);
+export type HeaderWriter = (response: ServerResponse) => void;
+
+/** The same headers for the one answer Fastify sends before any hook runs (a malformed URL). */
+export function headerWriter(headers: Readonly<Record<string, string>>): HeaderWriter {
+  return (response) => {
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     response.setHeader('cache-control', 'no-store');
   };
 }

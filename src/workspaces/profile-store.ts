@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from '../core/database.ts';
+import { statement, type SqliteDatabase } from '../core/database.ts';
 
 export interface ProfileRow {
   display_name: string;
@@ -7,13 +7,13 @@ export interface ProfileRow {
 }
 
 export function readProfile(db: SqliteDatabase): ProfileRow | undefined {
-  return db.prepare('SELECT display_name, description, updated_at FROM workspace_profile WHERE id = 1').get() as
+  return statement(db, 'SELECT display_name, description, updated_at FROM workspace_profile WHERE id = 1').get() as
     | ProfileRow
     | undefined;
 }
 
 export function writeProfile(db: SqliteDatabase, profile: ProfileRow): void {
-  db.prepare(
+  statement(db, 
     `INSERT INTO workspace_profile (id, display_name, description, updated_at) VALUES (1, @display_name, @description, @updated_at)
      ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, description = excluded.description, updated_at = excluded.updated_at`,
   ).run(profile);

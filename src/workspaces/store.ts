@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from '../core/database.ts';
+import { statement, type SqliteDatabase } from '../core/database.ts';
 
 export interface WorkspaceRow {
   id: string;
@@ -9,7 +9,7 @@ export interface WorkspaceRow {
 }
 
 export function insertWorkspace(db: SqliteDatabase, row: Omit<WorkspaceRow, 'deleted_at'>): void {
-  db.prepare('INSERT INTO workspace (id, name, seed_wrapped, created_at) VALUES (?, ?, ?, ?)').run(
+  statement(db, 'INSERT INTO workspace (id, name, seed_wrapped, created_at) VALUES (?, ?, ?, ?)').run(
     row.id,
     row.name,
     row.seed_wrapped,
@@ -18,9 +18,9 @@ export function insertWorkspace(db: SqliteDatabase, row: Omit<WorkspaceRow, 'del
 }
 
 export function findWorkspace(db: SqliteDatabase, id: string): WorkspaceRow | undefined {
-  return db.prepare('SELECT * FROM workspace WHERE id = ? AND deleted_at IS NULL').get(id) as WorkspaceRow | undefined;
+  return statement(db, 'SELECT * FROM workspace WHERE id = ? AND deleted_at IS NULL').get(id) as WorkspaceRow | undefined;
 }
 
 export function listWorkspaces(db: SqliteDatabase): WorkspaceRow[] {
-  return db.prepare('SELECT * FROM workspace WHERE deleted_at IS NULL ORDER BY created_at, id').all() as WorkspaceRow[];
+  return statement(db, 'SELECT * FROM workspace WHERE deleted_at IS NULL ORDER BY created_at, id').all() as WorkspaceRow[];
 }
