@@ -26,6 +26,12 @@ interface SyntheticTest {
 /** Writes a controls file and a vitest JSON report, runs the generator, and returns its result. */
 function generate(name: string, edit: (file: ControlsFile) => void, tests: SyntheticTest[], extraArgs: string[]) {
   const file: ControlsFile = structuredClone(controls);
+  // Each scenario starts from an all-planned catalogue, whatever the real file claims today.
+  for (const control of file.controls) {
+    control.status = 'planned';
+    control.tests = [];
+    control.enforced_in = [];
+  }
   edit(file);
   const controlsPath = join(scratch, `${name}.controls.yaml`);
   const reportPath = join(scratch, `${name}.report.json`);
