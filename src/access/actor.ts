@@ -2,6 +2,7 @@ import type { Role } from './permissions.ts';
 
 /** Who is acting. Every audit event and log line names one. */
 export type Actor =
+  | { type: 'user'; id: string; sessionId: string }
   | { type: 'api_key'; id: string; workspaceId: string; role: Role }
   | { type: 'operator'; id: string }
   | { type: 'system'; id: string }
@@ -14,6 +15,12 @@ export interface RequestMeta {
   ip?: string;
   userAgent?: string;
 }
+
+/** A person signed in through a session; their role depends on the workspace, so it is looked up per request. */
+export type UserActor = Extract<Actor, { type: 'user' }>;
+
+/** The request meta of a signed-in person, for services that act only for one. */
+export type UserMeta = RequestMeta & { actor: UserActor };
 
 export const ANONYMOUS: Actor = { type: 'anonymous', id: 'anonymous' };
 

@@ -8,6 +8,8 @@ export type Role = (typeof ROLES)[number];
 
 const everyone: readonly Role[] = ROLES;
 const managers: readonly Role[] = ['owner', 'admin'];
+/** People who work in the workspace; the workflow-only and agent-only roles exist for automation. */
+const people: readonly Role[] = ['owner', 'admin', 'builder', 'viewer'];
 
 export const PERMISSIONS = {
   'workspace:read': everyone,
@@ -15,6 +17,8 @@ export const PERMISSIONS = {
   'audit:read': managers,
   'apiKeys:read': managers,
   'apiKeys:manage': managers,
+  'members:read': people,
+  'members:manage': managers,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

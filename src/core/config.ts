@@ -32,13 +32,34 @@ export const configSchema = z
       .strictObject({
         perIpPerMinute: z.coerce.number().int().positive().default(600),
         perActorPerMinute: z.coerce.number().int().positive().default(300),
+        /** Sign-in and sign-up attempts per IP, each counted apart from every other route. */
+        signInPerIpPerMinute: z.coerce.number().int().positive().default(10),
       })
       .prefault({}),
     auditCheckpointSeconds: seconds.default(60),
+    /** Whether anyone may create an account through the API; operators can always use `enclave users create`. */
+    allowSignUp: z.boolean().default(true),
+    /** SES-01, SES-05: how long a signed-in session lives, idle and in total, and how often its token changes. */
+    sessions: z
+      .strictObject({
+        idleTimeoutSeconds: seconds.default(30 * 60),
+        absoluteTimeoutSeconds: seconds.default(12 * 3600),
+        rotationSeconds: seconds.default(15 * 60),
+        /** How long a replaced token keeps working, for requests already in flight when it changed. */
+        rotationGraceSeconds: seconds.default(30),
+      })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
       ctx.addIssue({ code: 'custom', path: ['tlsCert'], message: '--tls-cert and --tls-key go together' });
+    }
+    const sessions = config.sessions;
+    if (sessions.idleTimeoutSeconds > sessions.absoluteTimeoutSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['sessions', 'idleTimeoutSeconds'], message: 'must not exceed absoluteTimeoutSeconds' });
+    }
+    if (sessions.rotationGraceSeconds >= sessions.rotationSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['sessions', 'rotationGraceSeconds'], message: 'must be shorter than rotationSeconds' });
     }
   });
 
@@ -104,6 +125,11 @@ export function loadConfig(options: {
 
 export function isDefaultDataDir(config: EnclaveConfig): boolean {
   return config.dataDir === resolve(DEFAULT_DATA_DIR);
+}
+
+/** Whether browsers reach Enclave over HTTPS, directly or through a TLS-terminating proxy. */
+export function servesHttps(config: EnclaveConfig): boolean {
+  return Boolean(config.tlsCert) || config.publicUrl?.startsWith('https:') === true;
 }
 
 export function publicOrigin(config: EnclaveConfig, listeningPort: number): string {

@@ -4,8 +4,11 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { readFileSync } from 'node:fs';
 import { apiKeyRoutes } from '../api-keys/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
+import { servesHttps } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { newId } from '../core/ids.ts';
+import { identityRoutes } from '../identity/routes.ts';
+import { memberRoutes, myWorkspaceRoutes } from '../members/routes.ts';
 import type { Platform } from '../platform/platform.ts';
 import { workspaceRoutes } from '../workspaces/routes.ts';
 import { registerDashboard } from './dashboard.ts';
@@ -17,7 +20,7 @@ import { actorRateLimit, registerRateLimits } from './rate-limits.ts';
 import { registerRequestContext } from './request-context.ts';
 import { headerWriter, registerSecurityHeaders, securityHeaders } from './security-headers.ts';
 import './types.ts';
-import { authorizeWorkspaceRequest, requireDeclaredPermissions } from './workspace-scope.ts';
+import { requireDeclaredPermissions, workspaceGate } from './workspace-scope.ts';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const policyText = readFileSync(new URL('../../SECURITY.md', import.meta.url), 'utf8');
@@ -34,7 +37,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { platform } = options;
   const config = platform.config;
-  const headers = securityHeaders({ https: Boolean(options.https) || config.publicUrl?.startsWith('https:') === true });
+  const headers = securityHeaders({ https: Boolean(options.https) || servesHttps(config) });
   const app = Fastify({
     loggerInstance: options.logger,
     // request-context.ts logs one line per request itself, with workspace and actor bound.
@@ -50,28 +53,42 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
 
   registerSecurityHeaders(app, headers);
-  registerRequestContext(app, platform.apiKeys);
+  registerRequestContext(app, platform.apiKeys, platform.sessions);
   registerOriginCheck(app, options.allowedOrigins);
   await registerRateLimits(app, config.rateLimit);
   registerErrorHandling(app, app.rateLimit());
   await registerOpenApi(app, packageJson.version);
   requireDeclaredPermissions(app);
+  const publicOrigin = () => options.allowedOrigins()[0] ?? '';
 
   await app.register(publicRoutes, {
     version: packageJson.version,
     mode: config.mode,
     securityContact: 'mailto:security@enclave.invalid',
-    publicOrigin: () => options.allowedOrigins()[0] ?? '',
+    publicOrigin,
     policyText,
   });
   openApiRoute(app);
 
+  await app.register(identityRoutes, {
+    prefix: '/api/auth',
+    identity: platform.identity,
+    sessions: platform.sessions,
+    publicOrigin,
+    signInPerIpPerMinute: config.rateLimit.signInPerIpPerMinute,
+  });
+
   const limitActor = actorRateLimit(app, config.rateLimit);
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', limitActor);
+    await scope.register(myWorkspaceRoutes, { members: platform.members });
+  });
   await app.register(
     async (scope) => {
-      scope.addHook('onRequest', authorizeWorkspaceRequest);
+      scope.addHook('onRequest', workspaceGate(platform.members));
       scope.addHook('onRequest', limitActor);
       await scope.register(workspaceRoutes, { workspaces: platform.workspaces });
+      await scope.register(memberRoutes, { members: platform.members });
       await scope.register(apiKeyRoutes, { apiKeys: platform.apiKeys });
       await scope.register(auditRoutes, {
         events: (workspaceId, page) => platform.workspaces.auditEvents(workspaceId, page),

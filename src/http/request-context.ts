@@ -8,23 +8,35 @@ export interface Authenticator {
   authenticate(token: string): Actor | undefined;
 }
 
+export interface SessionResolver {
+  /** The person a session cookie stands for, and a Set-Cookie line when the request rotated its token. */
+  resolve(cookieHeader: string): { actor: Actor; setCookie?: string } | undefined;
+}
+
 function workspaceOf(actor: Actor): string | null {
   return actor.type === 'api_key' ? actor.workspaceId : null;
 }
 
 /**
  * Gives every request its actor and meta, and a logger whose every line names the request
- * id, the workspace and the actor (LOG-04). A presented credential that does not work is
- * refused here, before anything else looks at the request.
+ * id, the workspace and the actor (LOG-04). A presented bearer credential that does not
+ * work is refused here, before anything else looks at the request. Without one, a session
+ * cookie names the person; a cookie that does not work leaves the request anonymous, so a
+ * stale cookie never locks anyone out of the sign-in page.
  */
-export function registerRequestContext(app: FastifyInstance, authenticator: Authenticator): void {
+export function registerRequestContext(app: FastifyInstance, authenticator: Authenticator, sessions: SessionResolver): void {
   app.decorateRequest('actor', null as never);
   app.decorateRequest('meta', null as never);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     const authorization = request.headers.authorization;
     const token = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
-    const actor = token === undefined ? undefined : authenticator.authenticate(token);
+    let actor = token === undefined ? undefined : authenticator.authenticate(token);
+    if (authorization === undefined && request.headers.cookie !== undefined) {
+      const session = sessions.resolve(request.headers.cookie);
+      actor = session?.actor;
+      if (session?.setCookie) reply.header('set-cookie', session.setCookie);
+    }
     const known = actor ?? ANONYMOUS;
     request.actor = known;
     request.meta = { actor: known, requestId: request.id, ip: request.ip, userAgent: request.headers['user-agent'] };

@@ -1,26 +1,35 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { can } from '../access/permissions.ts';
+import type { Actor } from '../access/actor.ts';
+import { can, type Role } from '../access/permissions.ts';
 import { AppError } from '../core/errors.ts';
 
+export interface WorkspaceRoles {
+  /** The actor's role in the workspace, or undefined when it has none there; read fresh on every call. */
+  roleIn(workspaceId: string, actor: Actor): Role | undefined;
+}
+
 /**
- * The gate in front of every `/api/w/:workspaceId/…` route: an actor is required, the
- * workspace must be the actor's own, and the actor's role must hold the route's declared
- * permission. It runs before the body is even validated, and a workspace the actor
- * does not belong to answers exactly like one that does not exist (ACC-03).
+ * The gate in front of every `/api/w/:workspaceId/…` route: an actor is required, it must
+ * hold a role in the path's workspace (a key its own workspace, a person a membership),
+ * and that role must hold the route's declared permission. It runs before the body is even
+ * validated, and a workspace the actor has no role in answers exactly like one that does
+ * not exist (ACC-03). Roles are looked up on every request, so a removed member or a
+ * lowered role is refused from the very next one (ACC-06).
  */
-export async function authorizeWorkspaceRequest(request: FastifyRequest): Promise<void> {
-  const actor = request.actor;
-  if (actor.type === 'anonymous') {
-    throw new AppError(401, 'unauthenticated', 'sign in or present an API key', { 'www-authenticate': 'Bearer' });
-  }
-  const workspaceId = (request.params as { workspaceId?: string }).workspaceId;
-  if (actor.type !== 'api_key' || workspaceId !== actor.workspaceId) {
-    throw new AppError(404, 'workspace_not_found', 'no such workspace');
-  }
-  const permission = request.routeOptions.config.permission;
-  if (!permission || !can(actor.role, permission)) {
-    throw new AppError(403, 'forbidden', 'your role does not allow this action');
-  }
+export function workspaceGate(roles: WorkspaceRoles) {
+  return async function authorizeWorkspaceRequest(request: FastifyRequest): Promise<void> {
+    const actor = request.actor;
+    if (actor.type === 'anonymous') {
+      throw new AppError(401, 'unauthenticated', 'sign in or present an API key', { 'www-authenticate': 'Bearer' });
+    }
+    const workspaceId = (request.params as { workspaceId?: string }).workspaceId;
+    const role = workspaceId === undefined ? undefined : roles.roleIn(workspaceId, actor);
+    if (role === undefined) throw new AppError(404, 'workspace_not_found', 'no such workspace');
+    const permission = request.routeOptions.config.permission;
+    if (!permission || !can(role, permission)) {
+      throw new AppError(403, 'forbidden', 'your role does not allow this action');
+    }
+  };
 }
 
 /** Fails start-up when a workspace route forgets to declare its permission. */

@@ -2,11 +2,16 @@ import { ApiKeyService } from '../api-keys/service.ts';
 import { AuditLog } from '../audit/log.ts';
 import { auditSigningKeys } from '../audit/signing.ts';
 import { verifyAuditChain, type AuditVerification } from '../audit/verify.ts';
-import type { EnclaveConfig } from '../core/config.ts';
+import { servesHttps, type EnclaveConfig } from '../core/config.ts';
 import { openEncryptedDatabase, type SqliteDatabase } from '../core/database.ts';
 import { Keyring } from '../core/keyring.ts';
 import { auditCheckpointPath, controlDatabasePath, controlDir, ensureLayout } from '../core/layout.ts';
 import { migrate } from '../core/migrations.ts';
+import { sessionCookie } from '../identity/cookie.ts';
+import { identitySecret } from '../identity/secret.ts';
+import { IdentityService } from '../identity/service.ts';
+import { SessionService } from '../identity/sessions.ts';
+import { MemberService } from '../members/service.ts';
 import { controlMigrations } from '../migrations/control.ts';
 import { WorkspaceDatabases } from '../workspaces/databases.ts';
 import { WorkspaceService } from '../workspaces/service.ts';
@@ -22,6 +27,9 @@ export interface Platform {
   databases: WorkspaceDatabases;
   workspaces: WorkspaceService;
   apiKeys: ApiKeyService;
+  identity: IdentityService;
+  sessions: SessionService;
+  members: MemberService;
   /** Checks the control plane's own audit chain (LOG-02). */
   verifyControlAudit(): AuditVerification;
   close(): void;
@@ -58,6 +66,24 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     workspaceAudit: (id) => databases.open(id).audit,
     workspaceExists: (id) => workspaces.exists(id),
   });
+  const secret = identitySecret(keyring);
+  const cookie = sessionCookie(servesHttps(config));
+  const identity = new IdentityService({
+    controlDb,
+    controlAudit,
+    secret,
+    cookie,
+    publicUrl: config.publicUrl,
+    idleTimeoutSeconds: config.sessions.idleTimeoutSeconds,
+    allowSignUp: config.allowSignUp,
+  });
+  const sessions = new SessionService({ controlDb, controlAudit, secret, cookie, policy: config.sessions });
+  const members = new MemberService({
+    controlDb,
+    workspaces,
+    identity,
+    workspaceAudit: (id) => databases.open(id).audit,
+  });
   return {
     config,
     keyring,
@@ -66,6 +92,9 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     databases,
     workspaces,
     apiKeys,
+    identity,
+    sessions,
+    members,
     verifyControlAudit() {
       controlAudit.flush();
       return verifyAuditChain({

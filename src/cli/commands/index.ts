@@ -5,13 +5,16 @@ import { keysShowCommand } from './keys-show.ts';
 import { redactCommand } from './redact.ts';
 import { serveCommand } from './serve.ts';
 import { verifyAuditCommand } from './verify-audit.ts';
-import { workspacesCreateCommand, workspacesListCommand } from './workspaces.ts';
+import { usersCreateCommand } from './users.ts';
+import { workspacesAddMemberCommand, workspacesCreateCommand, workspacesListCommand } from './workspaces.ts';
 
 export const COMMANDS: readonly Command[] = [
   serveCommand,
   initCommand,
   workspacesCreateCommand,
   workspacesListCommand,
+  workspacesAddMemberCommand,
+  usersCreateCommand,
   apiKeysCreateCommand,
   apiKeysListCommand,
   apiKeysRevokeCommand,

@@ -1,4 +1,6 @@
 import { operatorMeta } from '../../access/actor.ts';
+import { ROLES, type Role } from '../../access/permissions.ts';
+import { emailSchema } from '../../identity/schema.ts';
 import { openPlatform } from '../../platform/platform.ts';
 import { workspaceNameSchema } from '../../workspaces/schema.ts';
 import { CliError, type Command, requiredOption, writeJson } from '../command.ts';
@@ -37,6 +39,34 @@ export const workspacesListCommand: Command = {
       const workspaces = platform.workspaces.list();
       if (args.values.json) writeJson(io, workspaces);
       else for (const w of workspaces) io.stdout.write(`${w.id}  ${w.createdAt}  ${w.name}\n`);
+      return 0;
+    } finally {
+      platform.close();
+    }
+  },
+};
+
+export const workspacesAddMemberCommand: Command = {
+  name: 'workspaces add-member',
+  summary: 'give an existing, verified account a role in a workspace (audited in the workspace log)',
+  options: {
+    ...dataOptions,
+    workspace: { type: 'string', description: 'workspace id', placeholder: 'ID' },
+    email: { type: 'string', description: 'email address of the account', placeholder: 'EMAIL' },
+    role: { type: 'string', description: ROLES.join(', '), placeholder: 'ROLE' },
+    json: { type: 'boolean', description: 'print the result as JSON' },
+  },
+  async run(args, io) {
+    const workspaceId = requiredOption(args, 'workspace');
+    const email = emailSchema.safeParse(requiredOption(args, 'email'));
+    if (!email.success) throw new CliError('--email must be an email address');
+    const role = requiredOption(args, 'role');
+    if (!(ROLES as readonly string[]).includes(role)) throw new CliError(`--role must be one of ${ROLES.join(', ')}`);
+    const platform = openPlatform(configFromArgs(args, io));
+    try {
+      const member = await platform.members.add(workspaceId, email.data, role as Role, operatorMeta(io.env));
+      if (args.values.json) writeJson(io, member);
+      else io.stdout.write(`added ${member.email} to ${workspaceId} as ${member.role}\n`);
       return 0;
     } finally {
       platform.close();

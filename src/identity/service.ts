@@ -1,0 +1,186 @@
+import { createHmac } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { RequestMeta } from '../access/actor.ts';
+import { auditEvent } from '../access/audit-event.ts';
+import type { AuditLog } from '../audit/log.ts';
+import type { SqliteDatabase } from '../core/database.ts';
+import { AppError } from '../core/errors.ts';
+import { hashToken } from '../core/tokens.ts';
+import type { Auth, AuthLog } from './auth.ts';
+import type { SessionCookie } from './cookie.ts';
+import type { SignInInput, SignUpInput, User } from './schema.ts';
+import { sealNewSession } from './session-store.ts';
+import { findUserByEmail, findUserById, type UserRow } from './user-store.ts';
+
+/** One browser request handed to better-auth: where it arrived, the headers it may see, who asked. */
+export interface AuthCall {
+  /** The public origin the request reached; better-auth builds URLs and checks origins against it. */
+  origin: string;
+  /** Only the browser headers better-auth needs (cookie, origin, referer, user agent, fetch metadata). */
+  headers: Record<string, string>;
+  meta: RequestMeta;
+  log: AuthLog;
+}
+
+export interface SignedIn {
+  user: User;
+  /** Set-Cookie lines from better-auth: the new session cookie. */
+  setCookies: string[];
+}
+
+export interface IdentityServiceDeps {
+  controlDb: SqliteDatabase;
+  controlAudit: AuditLog;
+  secret: string;
+  cookie: SessionCookie;
+  publicUrl: string | undefined;
+  idleTimeoutSeconds: number;
+  allowSignUp: boolean;
+}
+
+/** better-auth reads the client address from this header only, set from Fastify's `request.ip`. */
+const CLIENT_IP_HEADER = 'x-enclave-client-ip';
+
+interface AuthAnswer {
+  status: number;
+  setCookies: string[];
+  body: unknown;
+}
+
+function toUser(row: UserRow): User {
+  return { id: row.id, email: row.email, name: row.name, emailVerified: row.emailVerified === 1, createdAt: row.createdAt };
+}
+
+/**
+ * Accounts and sign-in, through better-auth. Browser calls go through better-auth's own
+ * request handler (its origin check and hooks included), and its answers are turned into
+ * Enclave's: never its raw body, which holds the session token that the HttpOnly cookie
+ * exists to keep away from scripts.
+ */
+export class IdentityService {
+  readonly #deps: IdentityServiceDeps;
+  readonly #calls = new AsyncLocalStorage<AuthCall>();
+  #auth: Promise<Auth> | undefined;
+
+  constructor(deps: IdentityServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /** Loaded on first use: better-auth takes most of a second to import, which CLI commands that never sign anyone in should not pay. */
+  #instance(): Promise<Auth> {
+    const deps = this.#deps;
+    this.#auth ??= import('./auth.ts').then(({ createAuth }) =>
+      createAuth({
+        db: deps.controlDb,
+        secret: deps.secret,
+        baseURL: deps.publicUrl ? new URL(deps.publicUrl).origin : undefined,
+        cookie: deps.cookie,
+        clientIpHeader: CLIENT_IP_HEADER,
+        idleTimeoutSeconds: deps.idleTimeoutSeconds,
+        allowSignUp: deps.allowSignUp,
+        log: () => this.#calls.getStore()?.log,
+      }),
+    );
+    return this.#auth;
+  }
+
+  /**
+   * Signing up with an address that already has an account answers exactly like a new
+   * one, so sign-up cannot be used to find out who has an account (ASVS 6.3.8).
+   */
+  async signUp(input: SignUpInput, call: AuthCall): Promise<void> {
+    if (!this.#deps.allowSignUp) throw new AppError(403, 'sign_up_disabled', 'accounts are created by an operator on this server');
+    const answer = await this.#forward('/sign-up/email', input, call);
+    if (answer.status !== 200) throw authError(answer);
+  }
+
+  /**
+   * An unknown address and a wrong password get the same answer (ASVS 6.3.8); better-auth
+   * hashes the password either way, so they take about as long too. Both are audited.
+   */
+  async signIn(input: SignInInput, call: AuthCall): Promise<SignedIn> {
+    const answer = await this.#forward('/sign-in/email', input, call);
+    const signedIn = answer.status === 200 ? this.#signedIn(answer.body) : undefined;
+    if (!signedIn) {
+      if (answer.status === 401) {
+        await this.#deps.controlAudit.record(
+          auditEvent(call.meta, 'user.sign_in', { type: 'email_digest', id: this.#emailDigest(input.email) }, {}, 'failure'),
+        );
+        throw new AppError(401, 'invalid_credentials', 'the email address or password is not correct');
+      }
+      throw authError(answer);
+    }
+    const actor = { type: 'user' as const, id: signedIn.user.id, sessionId: signedIn.sessionId };
+    await this.#deps.controlAudit.record(
+      auditEvent({ ...call.meta, actor }, 'user.sign_in', { type: 'user', id: actor.id }, { sessionId: actor.sessionId }),
+    );
+    return { user: signedIn.user, setCookies: answer.setCookies };
+  }
+
+  /** An account whose address the operator vouches for, so it starts verified. */
+  async createVerifiedUser(input: SignUpInput, meta: RequestMeta): Promise<User> {
+    if (findUserByEmail(this.#deps.controlDb, input.email)) {
+      throw new AppError(409, 'email_taken', 'an account with this email address already exists');
+    }
+    const context = await (await this.#instance()).$context;
+    const hash = await context.password.hash(input.password);
+    const created = await context.internalAdapter.createUser({ email: input.email, name: input.name, emailVerified: true }, { method: 'admin' });
+    await context.internalAdapter.linkAccount({ userId: created.id, providerId: 'credential', accountId: created.id, password: hash });
+    await this.#deps.controlAudit.record(auditEvent(meta, 'user.create', { type: 'user', id: created.id }, { emailVerified: true }));
+    return this.user(created.id)!;
+  }
+
+  user(id: string): User | undefined {
+    const row = findUserById(this.#deps.controlDb, id);
+    return row ? toUser(row) : undefined;
+  }
+
+  userByEmail(email: string): User | undefined {
+    const row = findUserByEmail(this.#deps.controlDb, email.toLowerCase());
+    return row ? toUser(row) : undefined;
+  }
+
+  async #forward(path: string, body: unknown, call: AuthCall): Promise<AuthAnswer> {
+    const request = new Request(new URL(`/api/auth${path}`, call.origin), {
+      method: 'POST',
+      headers: { ...call.headers, 'content-type': 'application/json', ...(call.meta.ip ? { [CLIENT_IP_HEADER]: call.meta.ip } : {}) },
+      body: JSON.stringify(body),
+    });
+    const auth = await this.#instance();
+    const response = await this.#calls.run(call, () => auth.handler(request));
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // A non-JSON answer is only ever judged by its status.
+    }
+    return { status: response.status, setCookies: response.headers.getSetCookie(), body: parsed };
+  }
+
+  /**
+   * The account and session better-auth just created. Its token goes no further than the
+   * cookie better-auth set: the stored copy is replaced by its hash here.
+   */
+  #signedIn(body: unknown): { user: User; sessionId: string } | undefined {
+    const token = (body as { token?: unknown } | null)?.token;
+    if (typeof token !== 'string') return undefined;
+    const session = sealNewSession(this.#deps.controlDb, token, hashToken(token));
+    const user = session ? this.user(session.userId) : undefined;
+    return session && user ? { user, sessionId: session.id } : undefined;
+  }
+
+  /** Failed sign-ins name the address they tried without storing it, yet attempts on one address can be grouped. */
+  #emailDigest(email: string): string {
+    return createHmac('sha256', this.#deps.secret).update(`sign-in:${email}`).digest('hex');
+  }
+}
+
+/** better-auth's client errors keep their status with a stable code; anything else is an internal error. */
+function authError(answer: AuthAnswer): Error {
+  if (answer.status < 400 || answer.status >= 500) return new Error(`better-auth answered ${answer.status}`);
+  const body = answer.body as { code?: unknown; message?: unknown } | null;
+  const code = typeof body?.code === 'string' && /^[A-Z0-9_]{1,64}$/.test(body.code) ? body.code.toLowerCase() : 'auth_request_refused';
+  const message = typeof body?.message === 'string' ? body.message.slice(0, 200) : 'the request could not be processed';
+  return new AppError(answer.status, code, message);
+}
