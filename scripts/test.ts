@@ -10,6 +10,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 const SYSTEM_PACKAGES: Record<string, string> = {
   '/usr/bin/chromium': 'chromium',
   '/usr/bin/sqlite3': 'sqlite3',
+  // An independent TOTP implementation, the witness for MFA codes.
+  '/usr/bin/oathtool': 'oathtool',
   // Headless Chromium needs some font to render text in screenshots; Debian only recommends one.
   '/usr/share/fonts/truetype/dejavu': 'fonts-dejavu-core',
 };

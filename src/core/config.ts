@@ -34,11 +34,42 @@ export const configSchema = z
         perActorPerMinute: z.coerce.number().int().positive().default(300),
         /** Sign-in and sign-up attempts per IP, each counted apart from every other route. */
         signInPerIpPerMinute: z.coerce.number().int().positive().default(10),
+        /** Magic-link requests per address, whether or not it has an account, so answers stay alike. */
+        magicLinkPerEmailPerHour: z.coerce.number().int().positive().default(5),
       })
       .prefault({}),
     auditCheckpointSeconds: seconds.default(60),
     /** Whether anyone may create an account through the API; operators can always use `enclave users create`. */
     allowSignUp: z.boolean().default(true),
+    /** WEB-05: failures allowed per account before it locks, and the back-off that follows. */
+    signInLockout: z
+      .strictObject({
+        freeFailures: z.coerce.number().int().min(1).max(100).default(5),
+        baseSeconds: z.coerce.number().int().min(1).max(3600).default(30),
+        maxSeconds: z.coerce.number().int().min(1).max(86_400).default(3600),
+        forgetAfterSeconds: z.coerce.number().int().min(1).max(86_400).default(900),
+      })
+      .prefault({}),
+    /** Outgoing mail. Without it, development keeps mails in the dev outbox; see src/email/mailer.ts for production. */
+    smtp: z
+      .strictObject({
+        host: z.string().min(1),
+        port,
+        /** TLS from the first byte (465); otherwise nodemailer upgrades with STARTTLS when offered. */
+        secure: z.boolean().default(false),
+        user: z.string().min(1).optional(),
+        /** A file only its owner can read (0600) holding the password, so it is never in config, environment or argv. */
+        passwordFile: z.string().min(1).optional(),
+        from: z.email(),
+      })
+      .optional(),
+    /** IDN-01, IDN-02: how long the links mailed for email verification and magic-link sign-in work. */
+    links: z
+      .strictObject({
+        magicLinkSeconds: seconds.max(3600).default(10 * 60),
+        emailVerificationSeconds: seconds.max(7 * 86400).default(24 * 3600),
+      })
+      .prefault({}),
     /** SES-01, SES-05: how long a signed-in session lives, idle and in total, and how often its token changes. */
     sessions: z
       .strictObject({
@@ -53,6 +84,9 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
       ctx.addIssue({ code: 'custom', path: ['tlsCert'], message: '--tls-cert and --tls-key go together' });
+    }
+    if (config.smtp && Boolean(config.smtp.user) !== Boolean(config.smtp.passwordFile)) {
+      ctx.addIssue({ code: 'custom', path: ['smtp', 'user'], message: 'smtp.user and smtp.passwordFile go together' });
     }
     const sessions = config.sessions;
     if (sessions.idleTimeoutSeconds > sessions.absoluteTimeoutSeconds) {

@@ -10,6 +10,7 @@ import type { Auth, AuthLog } from './auth.ts';
 import type { SessionCookie } from './cookie.ts';
 import type { SignInInput, SignUpInput, User } from './schema.ts';
 import { sealNewSession } from './session-store.ts';
+import { SignInLockout, type LockoutPolicy } from './sign-in-lockout.ts';
 import { findUserByEmail, findUserById, type UserRow } from './user-store.ts';
 
 /** One browser request handed to better-auth: where it arrived, the headers it may see, who asked. */
@@ -36,6 +37,7 @@ export interface IdentityServiceDeps {
   publicUrl: string | undefined;
   idleTimeoutSeconds: number;
   allowSignUp: boolean;
+  lockout: LockoutPolicy;
 }
 
 /** better-auth reads the client address from this header only, set from Fastify's `request.ip`. */
@@ -60,10 +62,12 @@ function toUser(row: UserRow): User {
 export class IdentityService {
   readonly #deps: IdentityServiceDeps;
   readonly #calls = new AsyncLocalStorage<AuthCall>();
+  readonly #lockout: SignInLockout;
   #auth: Promise<Auth> | undefined;
 
   constructor(deps: IdentityServiceDeps) {
     this.#deps = deps;
+    this.#lockout = new SignInLockout(deps.controlDb, deps.lockout);
   }
 
   /** Loaded on first use: better-auth takes most of a second to import, which CLI commands that never sign anyone in should not pay. */
@@ -99,17 +103,25 @@ export class IdentityService {
    * hashes the password either way, so they take about as long too. Both are audited.
    */
   async signIn(input: SignInInput, call: AuthCall): Promise<SignedIn> {
+    const subject = this.#emailDigest(input.email.toLowerCase());
+    this.#lockout.assertOpen(subject);
     const answer = await this.#forward('/sign-in/email', input, call);
     const signedIn = answer.status === 200 ? this.#signedIn(answer.body) : undefined;
     if (!signedIn) {
       if (answer.status === 401) {
-        await this.#deps.controlAudit.record(
-          auditEvent(call.meta, 'user.sign_in', { type: 'email_digest', id: this.#emailDigest(input.email) }, {}, 'failure'),
-        );
+        const target = { type: 'email_digest', id: subject };
+        const outcome = this.#lockout.recordFailure(subject);
+        await this.#deps.controlAudit.record(auditEvent(call.meta, 'user.sign_in', target, { failures: outcome.failures }, 'failure'));
+        if (outcome.lockedUntil) {
+          await this.#deps.controlAudit.record(
+            auditEvent(call.meta, 'user.sign_in.locked', target, { failures: outcome.failures, lockedUntil: outcome.lockedUntil.toISOString() }, 'denied'),
+          );
+        }
         throw new AppError(401, 'invalid_credentials', 'the email address or password is not correct');
       }
       throw authError(answer);
     }
+    this.#lockout.recordSuccess(subject);
     const actor = { type: 'user' as const, id: signedIn.user.id, sessionId: signedIn.sessionId };
     await this.#deps.controlAudit.record(
       auditEvent({ ...call.meta, actor }, 'user.sign_in', { type: 'user', id: actor.id }, { sessionId: actor.sessionId }),

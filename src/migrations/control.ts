@@ -95,4 +95,15 @@ export const controlMigrations: readonly Migration[] = [
       CREATE INDEX workspace_member_user ON workspace_member(user_id);
     `,
   },
+  {
+    name: 'sign-in failures for account lockout',
+    sql: `
+      CREATE TABLE sign_in_failure (
+        subject TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        last_failure_at TEXT NOT NULL,
+        locked_until TEXT
+      ) STRICT;
+    `,
+  },
 ];

@@ -76,6 +76,7 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     publicUrl: config.publicUrl,
     idleTimeoutSeconds: config.sessions.idleTimeoutSeconds,
     allowSignUp: config.allowSignUp,
+    lockout: config.signInLockout,
   });
   const sessions = new SessionService({ controlDb, controlAudit, secret, cookie, policy: config.sessions });
   const members = new MemberService({
