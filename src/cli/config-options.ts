@@ -18,6 +18,7 @@ export const serverOptions: Record<string, OptionSpec> = {
   'tls-cert': { type: 'string', description: 'PEM certificate chain, to terminate TLS in Enclave', placeholder: 'FILE' },
   'tls-key': { type: 'string', description: 'PEM private key for --tls-cert', placeholder: 'FILE' },
   'log-level': { type: 'string', description: 'fatal, error, warn, info, debug or trace', placeholder: 'LEVEL' },
+  'security-contact': { type: 'string', description: 'mailto: or https: URL for security.txt (required in production)', placeholder: 'URL' },
 };
 
 function text(args: ParsedArgs, name: string): string | undefined {
@@ -37,6 +38,7 @@ export function configFromArgs(args: ParsedArgs, io: CommandIO): EnclaveConfig {
     tlsCert: text(args, 'tls-cert'),
     tlsKey: text(args, 'tls-key'),
     logLevel: text(args, 'log-level') as ConfigInput['logLevel'],
+    securityContact: text(args, 'security-contact'),
   };
   const file = text(args, 'config');
   return loadConfig({ env: io.env, flags, ...(file ? { file } : {}) });

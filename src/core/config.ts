@@ -6,6 +6,8 @@ import { z } from 'zod';
 export const DEFAULT_DATA_DIR = './data';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
+/** A reserved (.invalid) address: fine for development, refused in production. */
+export const PLACEHOLDER_SECURITY_CONTACT = 'mailto:security@enclave.invalid';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.coerce.number().int().positive();
@@ -39,6 +41,11 @@ export const configSchema = z
       })
       .prefault({}),
     auditCheckpointSeconds: seconds.default(60),
+    /** OPS-04: where vulnerability reports go (security.txt Contact); a mailto: or https: URL. */
+    securityContact: z
+      .string()
+      .regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, 'must be a mailto: or https: URL')
+      .default(PLACEHOLDER_SECURITY_CONTACT),
     /** Whether anyone may create an account through the API; operators can always use `enclave users create`. */
     allowSignUp: z.boolean().default(true),
     /** WEB-05: failures allowed per account before it locks, and the back-off that follows. */
@@ -115,6 +122,7 @@ const ENVIRONMENT: Record<string, keyof ConfigInput> = {
   ENCLAVE_TLS_KEY: 'tlsKey',
   ENCLAVE_MASTER_KEY: 'masterKey',
   ENCLAVE_LOG_LEVEL: 'logLevel',
+  ENCLAVE_SECURITY_CONTACT: 'securityContact',
 };
 
 function fromEnvironment(env: NodeJS.ProcessEnv): Partial<ConfigInput> {

@@ -64,7 +64,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(publicRoutes, {
     version: packageJson.version,
     mode: config.mode,
-    securityContact: 'mailto:security@enclave.invalid',
+    securityContact: config.securityContact,
     publicOrigin,
     policyText,
   });

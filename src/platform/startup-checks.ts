@@ -1,4 +1,4 @@
-import { ConfigError, isDefaultDataDir, type EnclaveConfig } from '../core/config.ts';
+import { ConfigError, isDefaultDataDir, PLACEHOLDER_SECURITY_CONTACT, type EnclaveConfig } from '../core/config.ts';
 import { masterKeyPath } from '../core/keyring.ts';
 import type { MasterKey } from '../core/keyring.ts';
 
@@ -20,5 +20,8 @@ export function assertProductionReady(config: EnclaveConfig, masterKey: MasterKe
   }
   if (!config.publicUrl || new URL(config.publicUrl).protocol !== 'https:') {
     throw new ConfigError('production needs --public-url https://… (the origin browsers use), to verify request origins');
+  }
+  if (config.securityContact === PLACEHOLDER_SECURITY_CONTACT) {
+    throw new ConfigError('production needs --security-contact mailto:… or https://… for /.well-known/security.txt (RFC 9116)');
   }
 }

@@ -8,7 +8,7 @@ function freshDir(): string {
   return join(mkdtempSync(join(tmpdir(), 'enclave-prod-')), 'data');
 }
 
-const secureFlags = ['--trust-proxy', '127.0.0.1', '--public-url', 'https://enclave.example.test', '--port', '0'];
+const secureFlags = ['--trust-proxy', '127.0.0.1', '--public-url', 'https://enclave.example.test', '--security-contact', 'mailto:security@example.test', '--port', '0'];
 
 describe('production refuses development keys and settings', () => {
   it('[OPS-01] a missing master key is refused, never created', async () => {
@@ -47,6 +47,15 @@ describe('production refuses development keys and settings', () => {
     const result = await runEnclave(['serve', '--mode', 'production', '--data-dir', dataDir, '--port', '0', '--public-url', 'https://enclave.example.test']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('production refuses plain HTTP: pass --tls-cert and --tls-key, or --trust-proxy ADDR');
+  });
+
+  it('[OPS-01] the placeholder security contact is refused', async () => {
+    const dataDir = freshDir();
+    expect((await runEnclave(['init', '--data-dir', dataDir])).code).toBe(0);
+    const flags = secureFlags.filter((flag, i, all) => flag !== '--security-contact' && all[i - 1] !== '--security-contact');
+    const result = await runEnclave(['serve', '--mode', 'production', '--data-dir', dataDir, ...flags]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('production needs --security-contact');
   });
 
   it('[OPS-01] invalid settings are named in one line', async () => {
