@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { describeInBrowser, openDashboard, saveScreenshot, setUpDashboard } from './browser.ts';
+import { describeInBrowser, openDashboard, openKeyForm, saveScreenshot, setUpDashboard } from './browser.ts';
 
 describeInBrowser('the dashboard in a real browser: who may do what', () => {
   const harness = setUpDashboard();
@@ -32,6 +32,7 @@ describeInBrowser('the dashboard in a real browser: who may do what', () => {
     const own = await harness.enclave.createWorkspace('Acme Analytics');
     const other = await harness.enclave.createWorkspace('Globex');
     const { page, context } = await openDashboard(harness);
+    await openKeyForm(page);
     await page.getByLabel('Workspace id', { exact: true }).fill(other.id);
     await page.getByLabel('API key', { exact: true }).fill(own.token);
     await page.getByRole('button', { name: 'Connect' }).click();

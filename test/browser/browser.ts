@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, type TestServer, type TestUser } from '../helpers/server.ts';
 import { ensureDashboardBuilt } from './dashboard-build.ts';
 
 /** Debian's Chromium; `npx playwright install` cannot download browsers here. */
@@ -70,7 +70,8 @@ export async function openWatchedPage(browser: Browser): Promise<WatchedPage> {
   });
   const page = await context.newPage();
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.consoleErrors.push(message.text());
+    // The location says which request a "Failed to load resource" line is about.
+    if (message.type() === 'error') problems.consoleErrors.push(`${message.text()} at ${message.location().url}`);
   });
   page.on('pageerror', (error) => problems.consoleErrors.push(`uncaught: ${error.message}`));
   return { page, context, problems };
@@ -92,12 +93,43 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
   }
 }
 
+/** Follows the sign-in page's link to the API-key form, the way automation users reach it. */
+export async function openKeyForm(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Connect with an API key instead' }).click();
+  await page.getByRole('heading', { name: 'Connect to a workspace' }).waitFor();
+}
+
 /** Types the workspace id and key into the connect form and waits for the workspace to open. */
 export async function connect(page: Page, workspace: { id: string; token: string }): Promise<void> {
+  await openKeyForm(page);
   await page.getByLabel('Workspace id', { exact: true }).fill(workspace.id);
   await page.getByLabel('API key', { exact: true }).fill(workspace.token);
   await page.getByRole('button', { name: 'Connect' }).click();
   await page.getByRole('navigation', { name: 'Workspace' }).waitFor();
+}
+
+/**
+ * Console errors other than the signed-out answer to the dashboard's "who is signed in?" probe:
+ * `GET /api/auth/session` answers a visitor without a session with 401, which Chromium logs as a
+ * failed resource load even though the dashboard expects it and shows the sign-in form.
+ */
+export function unexpectedConsoleErrors(problems: PageProblems): string[] {
+  return problems.consoleErrors.filter((line) => !/status of 401 .* at https?:\/\/[^/]+\/api\/auth\/session$/.test(line));
+}
+
+/** Signs in through the form and waits for the signed-in header. */
+export async function signInWithForm(page: Page, user: Pick<TestUser, 'email' | 'password'>): Promise<void> {
+  await page.getByLabel('Email address').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** The browser's session cookie as `name=value`, for replaying it from the test. */
+export async function sessionCookie(context: BrowserContext): Promise<string> {
+  const cookie = (await context.cookies()).find((candidate) => candidate.name.endsWith('enclave_session'));
+  if (!cookie) throw new Error('the browser holds no session cookie');
+  return `${cookie.name}=${cookie.value}`;
 }
 
 /** One browser and one real Enclave per test file, shared by its tests; each test gets its own browser context. */

@@ -1,14 +1,33 @@
 import { useCallback, useEffect, useState } from 'react';
 
-/** The dashboard's pages, each at its own path so a link or the back button lands on it. */
+/**
+ * The dashboard's pages, each at its own path so a link or the back button lands on it.
+ * `area` says who can see a page: the open workspace's tabs, the signed-in person's own
+ * pages, or the pages for someone not signed in yet.
+ */
 export const PAGES = [
-  { id: 'overview', path: '/', label: 'Overview' },
-  { id: 'api-keys', path: '/api-keys', label: 'API keys' },
-  { id: 'audit-log', path: '/audit-log', label: 'Audit log' },
+  { id: 'overview', path: '/', label: 'Overview', area: 'workspace' },
+  { id: 'members', path: '/members', label: 'Members', area: 'workspace' },
+  { id: 'api-keys', path: '/api-keys', label: 'API keys', area: 'workspace' },
+  { id: 'audit-log', path: '/audit-log', label: 'Audit log', area: 'workspace' },
+  { id: 'security', path: '/security', label: 'Security', area: 'account' },
+  { id: 'new-workspace', path: '/workspaces/new', label: 'New workspace', area: 'account' },
+  { id: 'sign-in', path: '/sign-in', label: 'Sign in', area: 'signed-out' },
+  { id: 'sign-up', path: '/sign-up', label: 'Create an account', area: 'signed-out' },
+  { id: 'connect', path: '/connect', label: 'Connect with an API key', area: 'signed-out' },
 ] as const;
 
 export type Page = (typeof PAGES)[number];
 export type PageId = Page['id'];
+export type WorkspacePage = Extract<Page, { area: 'workspace' }>;
+
+export const WORKSPACE_PAGES = PAGES.filter((page): page is WorkspacePage => page.area === 'workspace');
+/** Where a workspace opens, and what a workspace view shows for a page that is not one of its tabs. */
+export const OVERVIEW: WorkspacePage = PAGES[0];
+
+export function pageById(id: PageId): Page {
+  return PAGES.find((page) => page.id === id) ?? PAGES[0];
+}
 
 function pageAt(pathname: string): Page {
   return PAGES.find((page) => page.path === pathname) ?? PAGES[0];
@@ -24,15 +43,21 @@ export function useCurrentPage(): { page: Page; open(id: PageId): void } {
     return () => window.removeEventListener('popstate', follow);
   }, []);
 
-  useEffect(() => {
-    document.title = `${page.label} · Enclave`;
-  }, [page]);
-
   const open = useCallback((id: PageId) => {
-    const next = PAGES.find((candidate) => candidate.id === id) ?? PAGES[0];
+    const next = pageById(id);
     if (window.location.pathname !== next.path) window.history.pushState(null, '', next.path);
     setPage(next);
   }, []);
 
   return { page, open };
+}
+
+/**
+ * Names the page that is actually on screen, which is not always the one in the address bar
+ * (signed out at /members shows the sign-in form). Undefined leaves the title to a child that knows better.
+ */
+export function useDocumentTitle(label: string | undefined): void {
+  useEffect(() => {
+    if (label !== undefined) document.title = `${label} · Enclave`;
+  }, [label]);
 }

@@ -1,6 +1,7 @@
 import { ApiError } from './api-error.ts';
 import type {
   ApiKey,
+  Member,
   AuditEventPage,
   AuditVerification,
   CreatedApiKey,
@@ -8,30 +9,34 @@ import type {
   NewApiKey,
   Profile,
   ProfileUpdate,
+  Role,
   Workspace,
 } from './types.ts';
 
-/** What the person typed to connect. The key lives only in memory, never in browser storage. */
+/**
+ * Which workspace to act on, and how. Without `apiKey` the browser's session cookie speaks for
+ * the signed-in person; with one, the key does (it lives only in memory, never in browser storage).
+ */
 export interface Connection {
   workspaceId: string;
-  apiKey: string;
+  apiKey?: string;
 }
 
 interface CallOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
-  apiKey?: string;
+  apiKey?: string | undefined;
 }
 
-async function call<T>(path: string, options: CallOptions = {}): Promise<T> {
+export async function call<T>(path: string, options: CallOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, {
     method: options.method ?? 'GET',
     headers,
-    // The key travels in the Authorization header only; there are no cookies to send yet.
-    credentials: 'omit',
+    // A key speaks alone: a session cookie riding along would blur whose request this is.
+    credentials: options.apiKey === undefined ? 'same-origin' : 'omit',
     cache: 'no-store',
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   });
@@ -46,14 +51,19 @@ export function fetchHealth(): Promise<Health> {
 /** The workspace API, bound to one connection. */
 export class EnclaveClient {
   readonly workspaceId: string;
-  readonly #apiKey: string;
+  readonly #apiKey: string | undefined;
   readonly #onUnauthorized: (error: ApiError) => void;
 
-  /** `onUnauthorized` hears about a key that stopped working (revoked or expired) mid-session. */
+  /** `onUnauthorized` hears about a key or session that stopped working (revoked, expired, ended) mid-use. */
   constructor(connection: Connection, onUnauthorized: (error: ApiError) => void = () => {}) {
     this.workspaceId = connection.workspaceId;
     this.#apiKey = connection.apiKey;
     this.#onUnauthorized = onUnauthorized;
+  }
+
+  /** True when an API key speaks for this client, false when the signed-in person's session does. */
+  get actsWithKey(): boolean {
+    return this.#apiKey !== undefined;
   }
 
   workspace(): Promise<Workspace> {
@@ -83,6 +93,18 @@ export class EnclaveClient {
 
   revokeApiKey(keyId: string): Promise<void> {
     return this.#call<void>(`/api-keys/${encodeURIComponent(keyId)}`, { method: 'DELETE' });
+  }
+
+  async members(): Promise<Member[]> {
+    return (await this.#call<{ members: Member[] }>('/members')).members;
+  }
+
+  changeRole(userId: string, role: Role): Promise<Member> {
+    return this.#call<Member>(`/members/${encodeURIComponent(userId)}`, { method: 'PATCH', body: { role } });
+  }
+
+  removeMember(userId: string): Promise<void> {
+    return this.#call<void>(`/members/${encodeURIComponent(userId)}`, { method: 'DELETE' });
   }
 
   auditEvents(page: { after?: number; limit: number }): Promise<AuditEventPage> {

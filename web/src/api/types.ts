@@ -80,3 +80,37 @@ export interface AuditVerification {
   firstBadSeq?: number;
   problem?: string;
 }
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  emailVerified: boolean;
+  createdAt: string;
+}
+
+/** One signed-in browser or device of the current person. */
+export interface SessionSummary {
+  id: string;
+  userAgent: string | null;
+  ipAddress: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  /** The session this dashboard is using. */
+  current: boolean;
+}
+
+/** A workspace as its member sees it in their list, with their own role. */
+export interface Membership extends Workspace {
+  role: Role;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  updatedAt: string;
+}

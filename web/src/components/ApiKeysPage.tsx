@@ -14,7 +14,8 @@ interface ApiKeysPageProps {
 
 export function ApiKeysPage({ client }: ApiKeysPageProps) {
   const apiKeys = useApiQuery(useCallback(() => client.apiKeys(), [client]));
-  const currentKey = useApiQuery(useCallback(() => client.currentKey(), [client]));
+  // Only a key-connected dashboard has a key of its own to mark; a person's session has none.
+  const currentKey = useApiQuery(useCallback(() => (client.actsWithKey ? client.currentKey() : Promise.resolve(undefined)), [client]));
   // Held only while this page is open: leaving the page drops the one copy the browser has.
   const [created, setCreated] = useState<CreatedApiKey | undefined>();
 
@@ -46,7 +47,7 @@ export function ApiKeysPage({ client }: ApiKeysPageProps) {
               <ApiKeyTable
                 client={client}
                 apiKeys={apiKeys.result.value}
-                currentKeyId={currentKey.result.state === 'loaded' ? currentKey.result.value.id : undefined}
+                currentKeyId={currentKey.result.state === 'loaded' ? currentKey.result.value?.id : undefined}
                 onRevoked={apiKeys.reload}
               />
             )}

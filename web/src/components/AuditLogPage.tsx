@@ -5,6 +5,7 @@ import { useApiQuery } from '../api/use-api-query.ts';
 import { plural } from '../plural.ts';
 import { AuditChainBanner } from './AuditChainBanner.tsx';
 import { AuditEventTable } from './AuditEventTable.tsx';
+import { type AuditFilter, AuditFilters, matches, NO_FILTER } from './AuditFilters.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { PageHeading } from './PageHeading.tsx';
 
@@ -26,6 +27,9 @@ export function AuditLogPage({ client }: AuditLogPageProps) {
   const nextAfter = loaded ? loaded.nextAfter : null;
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreFailure, setMoreFailure] = useState<ApiError | undefined>();
+  const [filter, setFilter] = useState<AuditFilter>(NO_FILTER);
+  const filtering = filter.action !== '' || filter.actor !== '';
+  const shown = loaded ? loaded.events.filter((event) => matches(event, filter)) : [];
 
   async function loadMore(after: number) {
     setLoadingMore(true);
@@ -52,12 +56,19 @@ export function AuditLogPage({ client }: AuditLogPageProps) {
           <AuditChainBanner verification={loaded.verification} checkedAt={loaded.checkedAt} onCheckAgain={log.reload} />
           <section className="card" aria-labelledby="events-heading">
             <h2 id="events-heading">Events</h2>
-            <AuditEventTable events={loaded.events} />
+            <AuditFilters events={loaded.events} filter={filter} onChange={setFilter} />
+            {filtering && shown.length === 0 ? (
+              <p className="muted">No loaded event matches these filters.</p>
+            ) : (
+              <AuditEventTable events={shown} />
+            )}
             <div className="table-footer">
               <p className="muted" role="status">
-                {nextAfter === null
-                  ? `Showing all ${plural(loaded.events.length, 'event')}.`
-                  : `Showing the first ${plural(loaded.events.length, 'event')}; newer ones follow.`}
+                {filtering
+                  ? `Matching: ${shown.length} of ${plural(loaded.events.length, 'loaded event')}${nextAfter === null ? '.' : '; load more to search further.'}`
+                  : nextAfter === null
+                    ? `Showing all ${plural(loaded.events.length, 'event')}.`
+                    : `Showing the first ${plural(loaded.events.length, 'event')}; newer ones follow.`}
               </p>
               {nextAfter !== null && (
                 <button type="button" className="button" onClick={() => loadMore(nextAfter)} disabled={loadingMore}>

@@ -2,6 +2,8 @@ import { type FormEvent, useState } from 'react';
 import { type ApiError, toApiError } from '../api/api-error.ts';
 import { type Connection, EnclaveClient } from '../api/client.ts';
 import type { Workspace } from '../api/types.ts';
+import type { PageId } from '../pages.ts';
+import { AppLink } from './AppLink.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { FieldMessages } from './FieldMessages.tsx';
 
@@ -12,17 +14,18 @@ interface ConnectFormProps {
   /** Why the last connection ended, when the server stopped accepting its key. */
   endedBy: ApiError | undefined;
   onConnected(connection: Connection, workspace: Workspace): void;
+  onOpen(id: PageId): void;
 }
 
 /** Checks the shape locally so a typo gets a precise message instead of a generic 401 or 404. */
-function formatProblems(connection: Connection): { workspaceId: string[]; apiKey: string[] } {
+function formatProblems(connection: Required<Connection>): { workspaceId: string[]; apiKey: string[] } {
   return {
     workspaceId: WORKSPACE_ID.test(connection.workspaceId) ? [] : ['A workspace id is ws_ followed by 32 lower-case hexadecimal characters.'],
     apiKey: API_KEY.test(connection.apiKey) ? [] : ['A workspace API key starts with enk_.'],
   };
 }
 
-export function ConnectForm({ endedBy, onConnected }: ConnectFormProps) {
+export function ConnectForm({ endedBy, onConnected, onOpen }: ConnectFormProps) {
   const [workspaceId, setWorkspaceId] = useState('');
   const [apiKey, setApiKey] = useState('');
   const [problems, setProblems] = useState<{ workspaceId: string[]; apiKey: string[] }>({ workspaceId: [], apiKey: [] });
@@ -51,8 +54,8 @@ export function ConnectForm({ endedBy, onConnected }: ConnectFormProps) {
       <section className="card connect-card">
         <h1 id="connect-heading">Connect to a workspace</h1>
         <p className="lead">
-          Paste the workspace id and an API key for it. Sign-in with your own account arrives with identity; until then a
-          workspace API key is how the dashboard acts on your behalf.
+          Paste the workspace id and an API key for it. The dashboard then acts with that key's role, as a script would,
+          which is handy for checking what an automation key can see.
         </p>
         <p className="field-note">
           No key yet? On the server, <code>enclave workspaces create</code> prints a workspace id and{' '}
@@ -105,6 +108,12 @@ export function ConnectForm({ endedBy, onConnected }: ConnectFormProps) {
             </button>
           </div>
         </form>
+        <p className="connect-alternative">
+          Have an account?{' '}
+          <AppLink to="sign-in" onOpen={onOpen}>
+            Sign in with your email address instead
+          </AppLink>
+        </p>
       </section>
     </main>
   );

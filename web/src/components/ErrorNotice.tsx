@@ -19,12 +19,38 @@ function explain(error: ApiError, action: string): { heading: string; explanatio
         explanation: 'The key is mistyped, expired or revoked. Check it, or ask a workspace owner for a new one.',
       };
     case 'unauthenticated':
-      return { heading: 'Not connected', explanation: 'Connect with a workspace API key first.' };
+      return { heading: 'Not signed in', explanation: 'Sign in again, or connect with a workspace API key.' };
     case 'forbidden':
       return {
         heading: 'Your role does not allow this',
-        explanation: `This API key's role cannot ${action}. An owner or admin can, or can give you a key with a role that does.`,
+        explanation: `Your role in this workspace cannot ${action}. An owner or admin can, or can give you a role that does.`,
       };
+    case 'invalid_credentials':
+      return { heading: 'Email address or password not recognised', explanation: 'Check both and try again.' };
+    case 'email_not_verified':
+      return {
+        heading: 'Confirm your email address first',
+        explanation: 'Open the confirmation link Enclave sent to this address, then sign in again.',
+      };
+    case 'sign_in_locked':
+      return {
+        heading: 'Sign-in paused for this account',
+        explanation: 'There were too many failed attempts. Wait a while before trying again, or reset your password.',
+      };
+    case 'sign_up_disabled':
+      return { heading: 'Sign-up is closed on this server', explanation: 'Ask the person who runs this Enclave to create your account.' };
+    case 'last_owner':
+      return {
+        heading: 'A workspace needs an owner',
+        explanation: 'This is the last owner. Make someone else an owner first, then change or remove this one.',
+      };
+    case 'mfa_required':
+      return {
+        heading: 'This workspace requires two-factor authentication',
+        explanation: 'Its owners ask every member to sign in with an authenticator app. Set one up for your account, then come back.',
+      };
+    case 'owner_required':
+      return { heading: 'Only an owner can do this', explanation: 'Owners alone can make, change or remove other owners.' };
     case 'workspace_not_found':
       return {
         heading: 'Workspace not found',

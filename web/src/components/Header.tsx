@@ -1,12 +1,13 @@
-import type { Health, Workspace } from '../api/types.ts';
+import type { ReactNode } from 'react';
+import type { Health } from '../api/types.ts';
 
 interface HeaderProps {
   health: Health | undefined;
-  workspace: Workspace | undefined;
-  onDisconnect(): void;
+  /** What the header offers on its right: the workspace switcher and account, or the key connection. */
+  children?: ReactNode;
 }
 
-export function Header({ health, workspace, onDisconnect }: HeaderProps) {
+export function Header({ health, children }: HeaderProps) {
   return (
     <header className="app-header">
       <div className="app-header-brand">
@@ -18,17 +19,7 @@ export function Header({ health, workspace, onDisconnect }: HeaderProps) {
           </span>
         )}
       </div>
-      {workspace && (
-        <div className="app-header-session">
-          <span className="app-header-workspace">
-            <span className="visually-hidden">Connected to workspace </span>
-            {workspace.name}
-          </span>
-          <button type="button" className="button button-quiet" onClick={onDisconnect}>
-            Disconnect
-          </button>
-        </div>
-      )}
+      {children && <div className="app-header-session">{children}</div>}
     </header>
   );
 }

@@ -1,5 +1,5 @@
-import type { MouseEvent } from 'react';
-import { PAGES, type PageId } from '../pages.ts';
+import { type PageId, WORKSPACE_PAGES } from '../pages.ts';
+import { AppLink } from './AppLink.tsx';
 
 interface NavigationProps {
   current: PageId;
@@ -7,26 +7,14 @@ interface NavigationProps {
 }
 
 export function Navigation({ current, onOpen }: NavigationProps) {
-  function follow(event: MouseEvent<HTMLAnchorElement>, id: PageId) {
-    // A modified click (new tab, new window) keeps the browser's own behaviour.
-    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    event.preventDefault();
-    onOpen(id);
-  }
-
   return (
     <nav className="tabs" aria-label="Workspace">
       <ul className="tabs-list">
-        {PAGES.map((page) => (
+        {WORKSPACE_PAGES.map((page) => (
           <li key={page.id}>
-            <a
-              className="tab"
-              href={page.path}
-              aria-current={page.id === current ? 'page' : undefined}
-              onClick={(event) => follow(event, page.id)}
-            >
+            <AppLink className="tab" to={page.id} current={page.id === current} onOpen={onOpen}>
               {page.label}
-            </a>
+            </AppLink>
           </li>
         ))}
       </ul>

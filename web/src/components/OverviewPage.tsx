@@ -18,7 +18,7 @@ export function OverviewPage({ client, workspace }: OverviewPageProps) {
 
   return (
     <>
-      <PageHeading description="The workspace you are connected to and how it presents itself.">{workspace.name}</PageHeading>
+      <PageHeading description="The workspace you are working in and how it presents itself.">{workspace.name}</PageHeading>
       <section className="card" aria-labelledby="workspace-heading">
         <h2 id="workspace-heading">Workspace</h2>
         <dl className="facts">

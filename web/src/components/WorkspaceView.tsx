@@ -1,25 +1,30 @@
 import type { EnclaveClient } from '../api/client.ts';
-import type { Workspace } from '../api/types.ts';
-import type { Page, PageId } from '../pages.ts';
+import type { Role, Workspace } from '../api/types.ts';
+import type { PageId, WorkspacePage } from '../pages.ts';
 import { ApiKeysPage } from './ApiKeysPage.tsx';
 import { AuditLogPage } from './AuditLogPage.tsx';
+import { MembersPage } from './MembersPage.tsx';
 import { Navigation } from './Navigation.tsx';
 import { OverviewPage } from './OverviewPage.tsx';
 
 interface WorkspaceViewProps {
   client: EnclaveClient;
   workspace: Workspace;
-  page: Page;
+  page: WorkspacePage;
   onOpen(id: PageId): void;
+  /** The signed-in person's role and id; both undefined when the dashboard acts with an API key. */
+  role?: Role | undefined;
+  userId?: string | undefined;
 }
 
-/** Everything shown once connected: the page tabs and the page itself. */
-export function WorkspaceView({ client, workspace, page, onOpen }: WorkspaceViewProps) {
+/** Everything shown for one open workspace: the page tabs and the page itself. */
+export function WorkspaceView({ client, workspace, page, onOpen, role, userId }: WorkspaceViewProps) {
   return (
     <div className="workspace">
       <Navigation current={page.id} onOpen={onOpen} />
       <main className="page" aria-labelledby="page-heading">
         {page.id === 'overview' && <OverviewPage client={client} workspace={workspace} />}
+        {page.id === 'members' && <MembersPage client={client} role={role} userId={userId} />}
         {page.id === 'api-keys' && <ApiKeysPage client={client} />}
         {page.id === 'audit-log' && <AuditLogPage client={client} />}
       </main>

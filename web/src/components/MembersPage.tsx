@@ -1,0 +1,66 @@
+import { useCallback } from 'react';
+import type { EnclaveClient } from '../api/client.ts';
+import type { Role } from '../api/types.ts';
+import { useApiQuery } from '../api/use-api-query.ts';
+import { plural } from '../plural.ts';
+import { ErrorNotice } from './ErrorNotice.tsx';
+import { MemberRow } from './MemberRow.tsx';
+import { PageHeading } from './PageHeading.tsx';
+
+interface MembersPageProps {
+  client: EnclaveClient;
+  /** The viewer's own role, when known; undefined (an API key) shows the controls and lets the server decide. */
+  role: Role | undefined;
+  /** The signed-in person, so their own row is marked. */
+  userId: string | undefined;
+}
+
+const MANAGERS: readonly Role[] = ['owner', 'admin'];
+
+export function MembersPage({ client, role, userId }: MembersPageProps) {
+  const members = useApiQuery(useCallback(() => client.members(), [client]));
+  const canManage = role === undefined || MANAGERS.includes(role);
+
+  return (
+    <>
+      <PageHeading description="People who can sign in to this workspace and the role each one has. A change of role or a removal applies from the member's very next request.">
+        Members
+      </PageHeading>
+      <section className="card" aria-labelledby="member-list-heading">
+        <h2 id="member-list-heading">
+          {members.result.state === 'loaded' ? plural(members.result.value.length, 'member') : 'Members'}
+        </h2>
+        {members.result.state === 'loading' && <p className="muted">Loading members…</p>}
+        {members.result.state === 'failed' && <ErrorNotice error={members.result.error} action="see the members" />}
+        {members.result.state === 'loaded' && (
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Member since</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {members.result.value.map((member) => (
+                  <MemberRow
+                    key={member.userId}
+                    client={client}
+                    member={member}
+                    isYou={member.userId === userId}
+                    canManage={canManage}
+                    onChanged={members.reload}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,110 @@
+import { type FormEvent, useState } from 'react';
+import { signIn } from '../api/account.ts';
+import { type ApiError, toApiError } from '../api/api-error.ts';
+import type { User } from '../api/types.ts';
+import type { PageId } from '../pages.ts';
+import { AppLink } from './AppLink.tsx';
+import { ErrorNotice } from './ErrorNotice.tsx';
+import { FieldMessages } from './FieldMessages.tsx';
+import { SecondFactorForm } from './SecondFactorForm.tsx';
+
+interface SignInPageProps {
+  /** Why the last session ended, when the server stopped accepting it mid-use. */
+  endedBy: ApiError | undefined;
+  onSignedIn(user: User): void;
+  onOpen(id: PageId): void;
+}
+
+export function SignInPage({ endedBy, onSignedIn, onOpen }: SignInPageProps) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [missing, setMissing] = useState<{ email: string[]; password: string[] }>({ email: [], password: [] });
+  const [failure, setFailure] = useState<ApiError | undefined>();
+  const [signingIn, setSigningIn] = useState(false);
+  const [secondFactor, setSecondFactor] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const found = {
+      email: email.trim() ? [] : ['Enter the email address of your account.'],
+      password: password ? [] : ['Enter your password.'],
+    };
+    setMissing(found);
+    setFailure(undefined);
+    if (found.email.length > 0 || found.password.length > 0) return;
+    setSigningIn(true);
+    try {
+      const result = await signIn(email.trim(), password);
+      if (result.state === 'signed-in') onSignedIn(result.user);
+      else {
+        setSecondFactor(true);
+        setSigningIn(false);
+      }
+    } catch (error) {
+      setFailure(toApiError(error));
+      setPassword('');
+      setSigningIn(false);
+    }
+  }
+
+  return (
+    <main className="connect" aria-labelledby="sign-in-heading">
+      <section className="card connect-card">
+        <h1 id="sign-in-heading">Sign in to Enclave</h1>
+        {endedBy && <ErrorNotice error={endedBy} heading="Your session ended" />}
+        {secondFactor ? (
+          <SecondFactorForm onSignedIn={onSignedIn} onCancel={() => setSecondFactor(false)} />
+        ) : (
+          <form className="form" onSubmit={submit} noValidate>
+            <div className="field">
+              <label htmlFor="sign-in-email">Email address</label>
+              <input
+                id="sign-in-email"
+                name="email"
+                type="email"
+                value={email}
+                onChange={(event) => setEmail(event.target.value)}
+                autoComplete="username"
+                aria-invalid={missing.email.length > 0}
+                aria-describedby="sign-in-email-messages"
+              />
+              <FieldMessages id="sign-in-email-messages" messages={missing.email} />
+            </div>
+            <div className="field">
+              <label htmlFor="sign-in-password">Password</label>
+              <input
+                id="sign-in-password"
+                name="password"
+                type="password"
+                value={password}
+                onChange={(event) => setPassword(event.target.value)}
+                autoComplete="current-password"
+                aria-invalid={missing.password.length > 0}
+                aria-describedby="sign-in-password-messages"
+              />
+              <FieldMessages id="sign-in-password-messages" messages={missing.password} />
+            </div>
+            {failure && <ErrorNotice error={failure} action="sign in" />}
+            <div className="form-actions">
+              <button type="submit" className="button button-primary" disabled={signingIn}>
+                {signingIn ? 'Signing in…' : 'Sign in'}
+              </button>
+              <p className="form-status">
+                New here?{' '}
+                <AppLink to="sign-up" onOpen={onOpen}>
+                  Create an account
+                </AppLink>
+              </p>
+            </div>
+          </form>
+        )}
+        <p className="connect-alternative">
+          Automating a workspace?{' '}
+          <AppLink to="connect" onOpen={onOpen}>
+            Connect with an API key instead
+          </AppLink>
+        </p>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,133 @@
+import { type FormEvent, useState } from 'react';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, signUp } from '../api/account.ts';
+import { type ApiError, toApiError } from '../api/api-error.ts';
+import type { PageId } from '../pages.ts';
+import { AppLink } from './AppLink.tsx';
+import { CheckEmailNotice } from './CheckEmailNotice.tsx';
+import { ErrorNotice } from './ErrorNotice.tsx';
+import { FieldMessages } from './FieldMessages.tsx';
+
+const FIELD_LABELS = { name: 'Your name', email: 'Email address', password: 'Password' };
+
+interface SignUpPageProps {
+  onOpen(id: PageId): void;
+}
+
+type Problems = Record<keyof typeof FIELD_LABELS, string[]>;
+
+/** The same rules the server applies, so most mistakes are caught before a request is spent. */
+function localProblems(name: string, email: string, password: string): Problems {
+  return {
+    name: name.trim() ? [] : ['Enter your name as colleagues should see it.'],
+    email: /^\S+@\S+$/.test(email.trim()) ? [] : ['Enter an email address, such as ada@example.com.'],
+    password:
+      password.length < PASSWORD_MIN_LENGTH
+        ? [`Use at least ${PASSWORD_MIN_LENGTH} characters.`]
+        : password.length > PASSWORD_MAX_LENGTH
+          ? [`Use at most ${PASSWORD_MAX_LENGTH} characters.`]
+          : [],
+  };
+}
+
+export function SignUpPage({ onOpen }: SignUpPageProps) {
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [problems, setProblems] = useState<Problems>({ name: [], email: [], password: [] });
+  const [failure, setFailure] = useState<ApiError | undefined>();
+  const [sending, setSending] = useState(false);
+  const [sentTo, setSentTo] = useState<string | undefined>();
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const found = localProblems(name, email, password);
+    setProblems(found);
+    setFailure(undefined);
+    if (Object.values(found).some((messages) => messages.length > 0)) return;
+    setSending(true);
+    try {
+      await signUp({ name: name.trim(), email: email.trim(), password });
+      setSentTo(email.trim());
+      setPassword('');
+    } catch (error) {
+      setFailure(toApiError(error));
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const shown = (field: keyof Problems) => [...problems[field], ...(failure?.problemsWith(field) ?? [])];
+
+  return (
+    <main className="connect" aria-labelledby={sentTo ? 'page-heading' : 'sign-up-heading'}>
+      <section className="card connect-card">
+        {sentTo ? (
+          <CheckEmailNotice email={sentTo} onOpen={onOpen} />
+        ) : (
+          <>
+            <h1 id="sign-up-heading">Create your Enclave account</h1>
+            <form className="form" onSubmit={submit} noValidate>
+              <div className="field">
+                <label htmlFor="sign-up-name">{FIELD_LABELS.name}</label>
+                <input
+                  id="sign-up-name"
+                  name="name"
+                  value={name}
+                  onChange={(event) => setName(event.target.value)}
+                  autoComplete="name"
+                  aria-invalid={shown('name').length > 0}
+                  aria-describedby="sign-up-name-messages"
+                />
+                <FieldMessages id="sign-up-name-messages" messages={shown('name')} />
+              </div>
+              <div className="field">
+                <label htmlFor="sign-up-email">{FIELD_LABELS.email}</label>
+                <input
+                  id="sign-up-email"
+                  name="email"
+                  type="email"
+                  value={email}
+                  onChange={(event) => setEmail(event.target.value)}
+                  autoComplete="email"
+                  aria-invalid={shown('email').length > 0}
+                  aria-describedby="sign-up-email-messages"
+                />
+                <FieldMessages id="sign-up-email-messages" messages={shown('email')} />
+              </div>
+              <div className="field">
+                <label htmlFor="sign-up-password">{FIELD_LABELS.password}</label>
+                <input
+                  id="sign-up-password"
+                  name="password"
+                  type="password"
+                  value={password}
+                  onChange={(event) => setPassword(event.target.value)}
+                  autoComplete="new-password"
+                  aria-invalid={shown('password').length > 0}
+                  aria-describedby="sign-up-password-note sign-up-password-messages"
+                />
+                <p id="sign-up-password-note" className="field-note">
+                  {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters. A passphrase of a few unrelated words is long
+                  and easy to remember.
+                </p>
+                <FieldMessages id="sign-up-password-messages" messages={shown('password')} />
+              </div>
+              {failure && <ErrorNotice error={failure} action="create an account" fieldLabels={FIELD_LABELS} />}
+              <div className="form-actions">
+                <button type="submit" className="button button-primary" disabled={sending}>
+                  {sending ? 'Creating…' : 'Create account'}
+                </button>
+                <p className="form-status">
+                  Have an account?{' '}
+                  <AppLink to="sign-in" onOpen={onOpen}>
+                    Sign in
+                  </AppLink>
+                </p>
+              </div>
+            </form>
+          </>
+        )}
+      </section>
+    </main>
+  );
+}
