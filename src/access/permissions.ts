@@ -8,6 +8,8 @@ export type Role = (typeof ROLES)[number];
 
 const everyone: readonly Role[] = ROLES;
 const managers: readonly Role[] = ['owner', 'admin'];
+/** Policies that bind every member, such as requiring MFA (IDN-05). */
+const owners: readonly Role[] = ['owner'];
 /** People who work in the workspace; the workflow-only and agent-only roles exist for automation. */
 const people: readonly Role[] = ['owner', 'admin', 'builder', 'viewer'];
 
@@ -19,6 +21,7 @@ export const PERMISSIONS = {
   'apiKeys:manage': managers,
   'members:read': people,
   'members:manage': managers,
+  'security:manage': owners,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { ServerOptions as HttpsOptions } from 'node:https';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { readFileSync } from 'node:fs';
@@ -6,9 +6,13 @@ import { apiKeyRoutes } from '../api-keys/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { servesHttps } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
+import { AppError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
+import { devOutboxRoutes } from '../email/routes.ts';
+import { linkRoutes } from '../identity/magic-link-routes.ts';
 import { identityRoutes } from '../identity/routes.ts';
 import { memberRoutes, myWorkspaceRoutes } from '../members/routes.ts';
+import { mfaRoutes, workspaceSecurityRoutes } from '../mfa/routes.ts';
 import type { Platform } from '../platform/platform.ts';
 import { workspaceRoutes } from '../workspaces/routes.ts';
 import { registerDashboard } from './dashboard.ts';
@@ -31,6 +35,23 @@ export interface AppOptions {
   /** The origins browsers may send state-changing requests from; known only once listening. */
   allowedOrigins: () => readonly string[];
   https?: HttpsOptions;
+}
+
+/**
+ * A second counter beside the per-IP one, keyed by the normalised address once the body
+ * is parsed. @fastify/rate-limit runs only one of its hooks per request, hence its
+ * limiter function rather than a second hook.
+ */
+function magicLinkPerEmail(app: FastifyInstance, max: number) {
+  const limit = app.createRateLimit({ max, timeWindow: 3_600_000, keyGenerator: (request) => `magic-link:${(request.body as { email: string }).email}` });
+  return async (request: FastifyRequest) => {
+    const result = await limit(request);
+    // isAllowed means allow-listed; the count decides through isExceeded.
+    if (!result.isAllowed && result.isExceeded) {
+      const after = String(result.ttlInSeconds);
+      throw new AppError(429, 'rate_limited', `too many sign-in links asked for; retry in ${after} seconds`, { 'retry-after': after });
+    }
+  };
 }
 
 /** The one place that wires the HTTP layer: every concern is a plugin or hook registered here, in order. */
@@ -78,6 +99,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     signInPerIpPerMinute: config.rateLimit.signInPerIpPerMinute,
   });
 
+  await app.register(mfaRoutes, { prefix: '/api/auth/mfa', mfa: platform.mfa, perIpPerMinute: config.rateLimit.signInPerIpPerMinute });
+
+  await app.register(linkRoutes, {
+    prefix: '/api/auth',
+    magicLinks: platform.magicLinks,
+    emailVerification: platform.emailVerification,
+    publicOrigin,
+    signInPerIpPerMinute: config.rateLimit.signInPerIpPerMinute,
+    perEmailLimit: magicLinkPerEmail(app, config.rateLimit.magicLinkPerEmailPerHour),
+  });
+  // Development without SMTP only: everywhere else /api/dev/outbox does not exist (404).
+  if (platform.devOutbox) await app.register(devOutboxRoutes, { outbox: platform.devOutbox });
+
   const limitActor = actorRateLimit(app, config.rateLimit);
   await app.register(async (scope) => {
     scope.addHook('onRequest', limitActor);
@@ -85,10 +119,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(
     async (scope) => {
-      scope.addHook('onRequest', workspaceGate(platform.members));
+      scope.addHook('onRequest', workspaceGate(platform.members, platform.mfa));
       scope.addHook('onRequest', limitActor);
       await scope.register(workspaceRoutes, { workspaces: platform.workspaces });
       await scope.register(memberRoutes, { members: platform.members });
+      await scope.register(workspaceSecurityRoutes, { mfa: platform.mfa });
       await scope.register(apiKeyRoutes, { apiKeys: platform.apiKeys });
       await scope.register(auditRoutes, {
         events: (workspaceId, page) => platform.workspaces.auditEvents(workspaceId, page),

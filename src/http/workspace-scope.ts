@@ -8,6 +8,11 @@ export interface WorkspaceRoles {
   roleIn(workspaceId: string, actor: Actor): Role | undefined;
 }
 
+export interface WorkspaceMfaPolicy {
+  /** True when the workspace requires MFA and this actor is a person without it (IDN-05); read fresh on every call. */
+  blocks(workspaceId: string, actor: Actor): boolean;
+}
+
 /**
  * The gate in front of every `/api/w/:workspaceId/…` route: an actor is required, it must
  * hold a role in the path's workspace (a key its own workspace, a person a membership),
@@ -16,7 +21,7 @@ export interface WorkspaceRoles {
  * not exist (ACC-03). Roles are looked up on every request, so a removed member or a
  * lowered role is refused from the very next one (ACC-06).
  */
-export function workspaceGate(roles: WorkspaceRoles) {
+export function workspaceGate(roles: WorkspaceRoles, mfa: WorkspaceMfaPolicy) {
   return async function authorizeWorkspaceRequest(request: FastifyRequest): Promise<void> {
     const actor = request.actor;
     if (actor.type === 'anonymous') {
@@ -25,6 +30,9 @@ export function workspaceGate(roles: WorkspaceRoles) {
     const workspaceId = (request.params as { workspaceId?: string }).workspaceId;
     const role = workspaceId === undefined ? undefined : roles.roleIn(workspaceId, actor);
     if (role === undefined) throw new AppError(404, 'workspace_not_found', 'no such workspace');
+    if (mfa.blocks(workspaceId!, actor)) {
+      throw new AppError(403, 'mfa_required', 'this workspace requires multi-factor authentication: set up an authenticator app (POST /api/auth/mfa/totp/enroll), then try again');
+    }
     const permission = request.routeOptions.config.permission;
     if (!permission || !can(role, permission)) {
       throw new AppError(403, 'forbidden', 'your role does not allow this action');

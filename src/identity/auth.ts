@@ -6,6 +6,12 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './schema.ts';
 
 export type AuthLog = (message: string, error?: unknown) => void;
 
+/** The mails sign-up sends; better-auth decides which, without the answer showing it (ASVS 6.3.8). */
+export interface SignUpMail {
+  created(user: { id: string; email: string }): void;
+  existing(user: { id: string; email: string; emailVerified: boolean }): void;
+}
+
 export interface AuthOptions {
   db: SqliteDatabase;
   secret: string;
@@ -18,6 +24,7 @@ export interface AuthOptions {
   allowSignUp: boolean;
   /** Where better-auth's errors go: the logger of the request being served, if any. */
   log: () => AuthLog | undefined;
+  signUpMail?: SignUpMail;
 }
 
 /** Columns Enclave adds to better-auth's session table for token rotation (see sessions.ts). */
@@ -46,8 +53,18 @@ export function authOptions(options: AuthOptions) {
       // Without an automatic sign-in, signing up with a taken address answers exactly like a
       // new one (ASVS 6.3.8).
       autoSignIn: false,
+      // IDN-01: an account signs in only once its address is proven.
+      requireEmailVerification: true,
+      onExistingUserSignUp: async ({ user }) => options.signUpMail?.existing(user),
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
+    },
+    // Only the trigger is used: the link itself is Enclave's single-use, hashed one
+    // (verification.ts), not better-auth's reusable signed token, and it never signs in.
+    emailVerification: {
+      sendOnSignUp: true,
+      sendOnSignIn: false,
+      sendVerificationEmail: async ({ user }) => options.signUpMail?.created(user),
     },
     session: {
       expiresIn: options.idleTimeoutSeconds,

@@ -45,6 +45,13 @@ function setCookies(reply: FastifyReply, lines: string[]): void {
 
 const sessionParams = z.strictObject({ sessionId: authIdSchema });
 
+const SECOND_FACTOR_METHODS = ['totp', 'backup_code'] as const;
+/** A full sign-in names the user; one that owes its second factor says so and names no one yet. */
+const signInAnswerSchema = z.union([
+  z.strictObject({ user: userSchema }),
+  z.strictObject({ mfaRequired: z.literal(true), methods: z.array(z.enum(SECOND_FACTOR_METHODS)) }),
+]);
+
 /** Settles who is asking before params or body are looked at. */
 const requireSession = async (request: FastifyRequest) => void userMeta(request);
 
@@ -71,11 +78,12 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async
 
   app.post(
     '/sign-in/email',
-    { schema: { tags: ['identity'], body: signInSchema, response: { 200: z.strictObject({ user: userSchema }) } }, config: guarded },
+    { schema: { tags: ['identity'], body: signInSchema, response: { 200: signInAnswerSchema } }, config: guarded },
     async (request, reply) => {
       const signedIn = await identity.signIn(request.body, authCall(request, options.publicOrigin()));
       setCookies(reply, signedIn.setCookies);
-      return { user: signedIn.user };
+      // Only a correct password gets here, so this answer tells nothing to someone guessing addresses.
+      return signedIn.secondFactorPending ? { mfaRequired: true as const, methods: [...SECOND_FACTOR_METHODS] } : { user: signedIn.user };
     },
   );
 

@@ -7,11 +7,12 @@ import type { SqliteDatabase } from '../core/database.ts';
 import { AppError } from '../core/errors.ts';
 import { hashToken } from '../core/tokens.ts';
 import type { Auth, AuthLog } from './auth.ts';
-import type { SessionCookie } from './cookie.ts';
+import { serializeSessionCookie, type SessionCookie } from './cookie.ts';
 import type { SignInInput, SignUpInput, User } from './schema.ts';
-import { sealNewSession } from './session-store.ts';
+import { markSessionPending, sealNewSession } from './session-store.ts';
 import { SignInLockout, type LockoutPolicy } from './sign-in-lockout.ts';
 import { findUserByEmail, findUserById, type UserRow } from './user-store.ts';
+import type { EmailVerificationService } from './verification.ts';
 
 /** One browser request handed to better-auth: where it arrived, the headers it may see, who asked. */
 export interface AuthCall {
@@ -25,7 +26,9 @@ export interface AuthCall {
 
 export interface SignedIn {
   user: User;
-  /** Set-Cookie lines from better-auth: the new session cookie. */
+  /** True when the account has MFA: the cookie then names a sign-in that still owes its second factor. */
+  secondFactorPending: boolean;
+  /** Set-Cookie lines: the new session cookie. */
   setCookies: string[];
 }
 
@@ -38,7 +41,21 @@ export interface IdentityServiceDeps {
   idleTimeoutSeconds: number;
   allowSignUp: boolean;
   lockout: LockoutPolicy;
+  /** Whether the account has a confirmed second factor (IDN-04). */
+  hasSecondFactor: (userId: string) => boolean;
+  /** The mails better-auth asks for at sign-up (IDN-01). */
+  accountMail?: Pick<EmailVerificationService, 'sendVerification' | 'notifyExisting'>;
 }
+
+/** A session opened outside better-auth's handler, and the cookie that carries it. */
+export interface OpenedSession {
+  user: User;
+  secondFactorPending: boolean;
+  setCookie: string;
+}
+
+/** How long a password-only sign-in of an MFA account waits for its second factor. */
+export const SECOND_FACTOR_WINDOW_SECONDS = 300;
 
 /** better-auth reads the client address from this header only, set from Fastify's `request.ip`. */
 const CLIENT_IP_HEADER = 'x-enclave-client-ip';
@@ -83,6 +100,11 @@ export class IdentityService {
         idleTimeoutSeconds: deps.idleTimeoutSeconds,
         allowSignUp: deps.allowSignUp,
         log: () => this.#calls.getStore()?.log,
+        // better-auth calls these inside the sign-up request, so its call is at hand.
+        signUpMail: {
+          created: (user) => this.#withCall((call) => deps.accountMail?.sendVerification(user, call)),
+          existing: (user) => this.#withCall((call) => deps.accountMail?.notifyExisting(user, call)),
+        },
       }),
     );
     return this.#auth;
@@ -103,7 +125,7 @@ export class IdentityService {
    * hashes the password either way, so they take about as long too. Both are audited.
    */
   async signIn(input: SignInInput, call: AuthCall): Promise<SignedIn> {
-    const subject = this.#emailDigest(input.email.toLowerCase());
+    const subject = this.emailDigest(input.email.toLowerCase());
     this.#lockout.assertOpen(subject);
     const answer = await this.#forward('/sign-in/email', input, call);
     const signedIn = answer.status === 200 ? this.#signedIn(answer.body) : undefined;
@@ -123,10 +145,40 @@ export class IdentityService {
     }
     this.#lockout.recordSuccess(subject);
     const actor = { type: 'user' as const, id: signedIn.user.id, sessionId: signedIn.sessionId };
-    await this.#deps.controlAudit.record(
-      auditEvent({ ...call.meta, actor }, 'user.sign_in', { type: 'user', id: actor.id }, { sessionId: actor.sessionId }),
-    );
-    return { user: signedIn.user, setCookies: answer.setCookies };
+    const details = { sessionId: actor.sessionId, ...(signedIn.pending ? { secondFactor: 'pending' } : {}) };
+    await this.#deps.controlAudit.record(auditEvent({ ...call.meta, actor }, 'user.sign_in', { type: 'user', id: actor.id }, details));
+    if (!signedIn.pending) return { user: signedIn.user, secondFactorPending: false, setCookies: answer.setCookies };
+    const { cookie, secret } = this.#deps;
+    return {
+      user: signedIn.user,
+      secondFactorPending: true,
+      setCookies: [serializeSessionCookie(cookie, signedIn.token, secret, SECOND_FACTOR_WINDOW_SECONDS)],
+    };
+  }
+
+  /** Re-authentication before changing factors: the account's current password. */
+  async verifyPassword(userId: string, password: string): Promise<boolean> {
+    const context = await (await this.#instance()).$context;
+    const account = (await context.internalAdapter.findAccounts(userId)).find((candidate) => candidate.providerId === 'credential');
+    return account?.password ? context.password.verify({ hash: account.password, password }) : false;
+  }
+
+  /**
+   * A session for someone who proved who they are outside better-auth's handler (a magic
+   * link): created by better-auth, then sealed, held for a second factor and audited
+   * exactly as a password sign-in is.
+   */
+  async openSession(userId: string, meta: RequestMeta, method: string): Promise<OpenedSession> {
+    const context = await (await this.#instance()).$context;
+    const created = await context.internalAdapter.createSession(userId, false, { ipAddress: meta.ip ?? '', userAgent: meta.userAgent ?? '' });
+    const signedIn = this.#signedIn({ token: created.token });
+    if (!signedIn) throw new Error('the new session could not be sealed');
+    const actor = { type: 'user' as const, id: userId, sessionId: signedIn.sessionId };
+    const details = { sessionId: actor.sessionId, method, ...(signedIn.pending ? { secondFactor: 'pending' } : {}) };
+    await this.#deps.controlAudit.record(auditEvent({ ...meta, actor }, 'user.sign_in', { type: 'user', id: userId }, details));
+    const maxAge = signedIn.pending ? SECOND_FACTOR_WINDOW_SECONDS : this.#deps.idleTimeoutSeconds;
+    const { cookie, secret } = this.#deps;
+    return { user: signedIn.user, secondFactorPending: signedIn.pending, setCookie: serializeSessionCookie(cookie, signedIn.token, secret, maxAge) };
   }
 
   /** An account whose address the operator vouches for, so it starts verified. */
@@ -174,16 +226,26 @@ export class IdentityService {
    * The account and session better-auth just created. Its token goes no further than the
    * cookie better-auth set: the stored copy is replaced by its hash here.
    */
-  #signedIn(body: unknown): { user: User; sessionId: string } | undefined {
+  #signedIn(body: unknown): { user: User; sessionId: string; token: string; pending: boolean } | undefined {
     const token = (body as { token?: unknown } | null)?.token;
     if (typeof token !== 'string') return undefined;
-    const session = sealNewSession(this.#deps.controlDb, token, hashToken(token));
+    const db = this.#deps.controlDb;
+    const session = sealNewSession(db, token, hashToken(token));
     const user = session ? this.user(session.userId) : undefined;
-    return session && user ? { user, sessionId: session.id } : undefined;
+    if (!session || !user) return undefined;
+    // In the same synchronous step as the sealing, so no request ever sees this session whole.
+    const pending = this.#deps.hasSecondFactor(user.id);
+    if (pending) markSessionPending(db, session.id, new Date(Date.now() + SECOND_FACTOR_WINDOW_SECONDS * 1000).toISOString());
+    return { user, sessionId: session.id, token, pending };
   }
 
-  /** Failed sign-ins name the address they tried without storing it, yet attempts on one address can be grouped. */
-  #emailDigest(email: string): string {
+  #withCall(use: (call: AuthCall) => void): void {
+    const call = this.#calls.getStore();
+    if (call) use(call);
+  }
+
+  /** Audit events name an address that may have no account by this digest: never stored, yet attempts on one address can be grouped. */
+  emailDigest(email: string): string {
     return createHmac('sha256', this.#deps.secret).update(`sign-in:${email}`).digest('hex');
   }
 }

@@ -12,9 +12,12 @@ export interface SessionRow {
   userAgent: string | null;
   previousToken: string | null;
   tokenIssuedAt: string | null;
+  /** Set while the sign-in still owes its second factor: such a session authenticates nothing. */
+  mfaPendingUntil: string | null;
 }
 
-const COLUMNS = '"id", "token", "userId", "expiresAt", "createdAt", "updatedAt", "ipAddress", "userAgent", "previousToken", "tokenIssuedAt"';
+const COLUMNS =
+  '"id", "token", "userId", "expiresAt", "createdAt", "updatedAt", "ipAddress", "userAgent", "previousToken", "tokenIssuedAt", "mfaPendingUntil"';
 
 /**
  * The session a token hash belongs to: its current token, or the one it replaced while
@@ -72,4 +75,36 @@ export function deleteSession(db: SqliteDatabase, id: string, userId: string): b
 
 export function deleteOtherSessions(db: SqliteDatabase, userId: string, keepId: string): number {
   return statement(db, 'DELETE FROM "session" WHERE "userId" = ? AND "id" != ?').run(userId, keepId).changes;
+}
+
+/** A password-only sign-in of an MFA account: the session waits, short-lived, for its second factor. */
+export function markSessionPending(db: SqliteDatabase, id: string, until: string): void {
+  statement(db, 'UPDATE "session" SET "mfaPendingUntil" = ?, "expiresAt" = ? WHERE "id" = ?').run(until, until, id);
+}
+
+/** Counts one second-factor attempt; false once the pending sign-in has spent its allowance. */
+export function countSecondFactorAttempt(db: SqliteDatabase, id: string, max: number): boolean {
+  return (
+    statement(db, 'UPDATE "session" SET "mfaAttempts" = "mfaAttempts" + 1 WHERE "id" = ? AND "mfaPendingUntil" IS NOT NULL AND "mfaAttempts" < ?').run(
+      id,
+      max,
+    ).changes === 1
+  );
+}
+
+/**
+ * Completes a pending sign-in under a new token, so the token that was only half-trusted
+ * never becomes a full session; only the request holding the current token can do it.
+ */
+export function completeSecondFactor(
+  db: SqliteDatabase,
+  change: { id: string; currentTokenHash: string; newTokenHash: string; now: string; expiresAt: string },
+): boolean {
+  return (
+    statement(db,
+      `UPDATE "session" SET "token" = @newTokenHash, "previousToken" = NULL, "previousTokenExpiresAt" = NULL, "tokenIssuedAt" = @now,
+         "updatedAt" = @now, "expiresAt" = @expiresAt, "mfaPendingUntil" = NULL
+       WHERE "id" = @id AND "token" = @currentTokenHash AND "mfaPendingUntil" IS NOT NULL`,
+    ).run(change).changes === 1
+  );
 }

@@ -8,6 +8,8 @@ import { hashToken } from '../core/tokens.ts';
 import { expiredSessionCookie, readSessionToken, serializeSessionCookie, type SessionCookie } from './cookie.ts';
 import type { SessionSummary } from './schema.ts';
 import {
+  completeSecondFactor,
+  countSecondFactorAttempt,
   deleteOtherSessions,
   deleteSession,
   findSessionByTokenHash,
@@ -36,6 +38,13 @@ export interface ResolvedSession {
   actor: UserActor;
   /** A Set-Cookie line carrying the session's new token, when this request rotated it. */
   setCookie?: string;
+}
+
+/** A sign-in that still owes its second factor, as its cookie names it. */
+export interface PendingSignIn {
+  sessionId: string;
+  userId: string;
+  tokenHash: string;
 }
 
 /** last-seen is a hint and the idle deadline slides with it: write it at most this often. */
@@ -81,6 +90,8 @@ export class SessionService {
       deleteSession(db, row.id, row.userId);
       return undefined;
     }
+    // A sign-in waiting for its second factor is no session at all, for every route (IDN-04).
+    if (row.mfaPendingUntil !== null) return undefined;
     const actor: UserActor = { type: 'user', id: row.userId, sessionId: row.id };
     // A replaced token still in its grace period is served, but never rotated again.
     if (row.token !== tokenHash) return { actor };
@@ -97,6 +108,41 @@ export class SessionService {
     }
     if (nowMs - Date.parse(row.updatedAt) >= this.#touchMs) touchSession(db, row.id, now.toISOString(), expiresAt);
     return { actor };
+  }
+
+  /** The pending sign-in a cookie names, while it is still inside its deadline. */
+  pendingSignIn(cookieHeader: string | undefined): PendingSignIn | undefined {
+    const token = readSessionToken(cookieHeader, this.#deps.cookie, this.#deps.secret);
+    if (!token) return undefined;
+    const now = this.#now().toISOString();
+    const tokenHash = hashToken(token);
+    const row = findSessionByTokenHash(this.#deps.controlDb, tokenHash, now);
+    if (!row || row.token !== tokenHash || row.mfaPendingUntil === null || row.mfaPendingUntil <= now) return undefined;
+    return { sessionId: row.id, userId: row.userId, tokenHash };
+  }
+
+  /** Spends one of a pending sign-in's attempts at its second factor; false when none are left. */
+  countSecondFactorAttempt(pending: PendingSignIn, max: number): boolean {
+    return countSecondFactorAttempt(this.#deps.controlDb, pending.sessionId, max);
+  }
+
+  /** Turns a pending sign-in into a full session under a fresh token; the Set-Cookie line, or undefined if it raced away. */
+  completeSecondFactor(pending: PendingSignIn): string | undefined {
+    const { controlDb: db, policy, secret, cookie } = this.#deps;
+    const now = this.#now();
+    const row = findSessionByTokenHash(db, pending.tokenHash, now.toISOString());
+    if (!row) return undefined;
+    const expiresMs = Math.min(now.getTime() + policy.idleTimeoutSeconds * 1000, Date.parse(row.createdAt) + policy.absoluteTimeoutSeconds * 1000);
+    const newToken = randomBytes(32).toString('base64url');
+    const change = {
+      id: pending.sessionId,
+      currentTokenHash: pending.tokenHash,
+      newTokenHash: hashToken(newToken),
+      now: now.toISOString(),
+      expiresAt: new Date(expiresMs).toISOString(),
+    };
+    if (!completeSecondFactor(db, change)) return undefined;
+    return serializeSessionCookie(cookie, newToken, secret, (expiresMs - now.getTime()) / 1000);
   }
 
   /** SES-04: the person's live sessions, without their tokens. */

@@ -106,4 +106,47 @@ export const controlMigrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    // MFA (IDN-04, IDN-05): TOTP secrets sealed with AES-256-GCM, backup codes as scrypt
+    // hashes only, the workspace policy, and on the session the deadline of a sign-in that
+    // still owes its second factor (null once complete) with the attempts spent on it.
+    name: 'multi-factor authentication',
+    sql: `
+      CREATE TABLE mfa_totp (
+        user_id TEXT PRIMARY KEY REFERENCES "user"(id) ON DELETE CASCADE,
+        secret_sealed BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        confirmed_at TEXT,
+        last_used_step INTEGER
+      ) STRICT;
+      CREATE TABLE mfa_backup_code (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES "user"(id) ON DELETE CASCADE,
+        code_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        used_at TEXT
+      ) STRICT;
+      CREATE INDEX mfa_backup_code_user ON mfa_backup_code(user_id);
+      CREATE TABLE workspace_mfa_policy (
+        workspace_id TEXT PRIMARY KEY REFERENCES workspace(id),
+        require_mfa INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      ALTER TABLE "session" ADD COLUMN "mfaPendingUntil" date;
+      ALTER TABLE "session" ADD COLUMN "mfaAttempts" integer NOT NULL DEFAULT 0;
+    `,
+  },
+  {
+    // Development only: mails kept instead of sent when no SMTP is configured (src/email/dev-outbox.ts).
+    name: 'development mail outbox',
+    sql: `
+      CREATE TABLE dev_outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        recipient TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

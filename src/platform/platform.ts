@@ -8,10 +8,15 @@ import { Keyring } from '../core/keyring.ts';
 import { auditCheckpointPath, controlDatabasePath, controlDir, ensureLayout } from '../core/layout.ts';
 import { migrate } from '../core/migrations.ts';
 import { sessionCookie } from '../identity/cookie.ts';
+import { MagicLinkService } from '../identity/magic-link.ts';
 import { identitySecret } from '../identity/secret.ts';
 import { IdentityService } from '../identity/service.ts';
 import { SessionService } from '../identity/sessions.ts';
+import { EmailVerificationService } from '../identity/verification.ts';
+import type { DevOutbox } from '../email/dev-outbox.ts';
+import { openMailer } from '../email/mailer.ts';
 import { MemberService } from '../members/service.ts';
+import { MfaService } from '../mfa/service.ts';
 import { controlMigrations } from '../migrations/control.ts';
 import { WorkspaceDatabases } from '../workspaces/databases.ts';
 import { WorkspaceService } from '../workspaces/service.ts';
@@ -30,6 +35,11 @@ export interface Platform {
   identity: IdentityService;
   sessions: SessionService;
   members: MemberService;
+  mfa: MfaService;
+  emailVerification: EmailVerificationService;
+  magicLinks: MagicLinkService;
+  /** Development without SMTP only. */
+  devOutbox: DevOutbox | undefined;
   /** Checks the control plane's own audit chain (LOG-02). */
   verifyControlAudit(): AuditVerification;
   close(): void;
@@ -68,6 +78,8 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
   });
   const secret = identitySecret(keyring);
   const cookie = sessionCookie(servesHttps(config));
+  const { mailer, outbox: devOutbox } = openMailer(config, controlDb);
+  const emailVerification = new EmailVerificationService({ controlDb, controlAudit, mailer, ttlSeconds: config.links.emailVerificationSeconds });
   const identity = new IdentityService({
     controlDb,
     controlAudit,
@@ -76,9 +88,22 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     publicUrl: config.publicUrl,
     idleTimeoutSeconds: config.sessions.idleTimeoutSeconds,
     allowSignUp: config.allowSignUp,
+    accountMail: emailVerification,
+    lockout: config.signInLockout,
+    // The MFA service is built below; sign-ins only ask it once the platform is up.
+    hasSecondFactor: (userId) => mfa.enabled(userId),
+  });
+  const magicLinks = new MagicLinkService({ controlDb, controlAudit, identity, mailer, ttlSeconds: config.links.magicLinkSeconds });
+  const sessions = new SessionService({ controlDb, controlAudit, secret, cookie, policy: config.sessions });
+  const mfa: MfaService = new MfaService({
+    controlDb,
+    controlAudit,
+    keyring,
+    identity,
+    sessions,
+    workspaceAudit: (id) => databases.open(id).audit,
     lockout: config.signInLockout,
   });
-  const sessions = new SessionService({ controlDb, controlAudit, secret, cookie, policy: config.sessions });
   const members = new MemberService({
     controlDb,
     workspaces,
@@ -96,6 +121,10 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     identity,
     sessions,
     members,
+    mfa,
+    emailVerification,
+    magicLinks,
+    devOutbox,
     verifyControlAudit() {
       controlAudit.flush();
       return verifyAuditChain({

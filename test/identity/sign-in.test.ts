@@ -91,7 +91,7 @@ describe('email and password sign-in', () => {
     expect(JSON.stringify(events)).not.toContain(ada.email);
   });
 
-  it('[IDN-01] signing up with a taken address answers exactly like a new one, and the new account can sign in', async () => {
+  it('[IDN-01] signing up with a taken address answers exactly like a new one, and the new account can sign in once verified', async () => {
     const answer = async (email: string) => {
       const response = await enclave.request('POST', '/api/auth/sign-up/email', {
         body: { email, password: 'a long enough passphrase', name: 'Someone' },
@@ -103,6 +103,12 @@ describe('email and password sign-in', () => {
     const fresh = await answer('newcomer@people.example');
     expect(taken).toEqual(fresh);
     expect(fresh.status).toBe(202);
+    // IDN-01: the new account signs in once the link from its verification mail (here in the dev outbox) is followed.
+    expect((await signIn('newcomer@people.example', 'a long enough passphrase')).status).toBe(403);
+    await expect.poll(() => enclave.server.platform.devOutbox!.list().find((mail) => mail.to === 'newcomer@people.example')).toBeDefined();
+    const mail = enclave.server.platform.devOutbox!.list().find((candidate) => candidate.to === 'newcomer@people.example')!;
+    const link = /http:\/\/\S+\/api\/auth\/verify-email\?token=\S+/.exec(mail.text)![0];
+    expect((await fetch(link, { redirect: 'manual' })).status).toBe(303);
     expect((await signIn('newcomer@people.example', 'a long enough passphrase')).status).toBe(200);
     expect((await signIn(ada.email, 'a long enough passphrase')).status).toBe(401);
   });
