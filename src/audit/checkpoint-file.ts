@@ -2,17 +2,18 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, wr
 import { dirname } from 'node:path';
 import { DIR_MODE, FILE_MODE } from '../core/database.ts';
 import { canonicalJson } from './canonical-json.ts';
-import type { AuditCheckpoint } from './signing.ts';
+import { STATEMENT_KINDS, type AuditStatement, type StatementKind } from './signing.ts';
 
 /**
- * The checkpoint file is a second, append-only witness outside the database: someone
- * who rewrites the database must also rewrite this file, which may live on other media.
- * One canonical JSON object per line.
+ * The checkpoint file is a second, append-only witness of every signed statement
+ * (checkpoints and retention trims) outside the database: someone who rewrites the
+ * database must also rewrite this file, which may live on other media. One canonical
+ * JSON object per line.
  */
-export function appendCheckpointLine(path: string, checkpoint: AuditCheckpoint): void {
+export function appendStatementLine(path: string, statement: AuditStatement): void {
   const creating = !existsSync(path);
   if (creating) mkdirSync(dirname(path), { recursive: true, mode: DIR_MODE });
-  const line = Buffer.from(`${checkpointLine(checkpoint)}\n`);
+  const line = Buffer.from(`${statementLine(statement)}\n`);
   const fd = openSync(path, 'a', FILE_MODE);
   try {
     // One write per line, so with O_APPEND two processes' lines never interleave.
@@ -24,47 +25,48 @@ export function appendCheckpointLine(path: string, checkpoint: AuditCheckpoint):
   if (creating) syncDirectory(dirname(path));
 }
 
-export function checkpointLine(checkpoint: AuditCheckpoint): string {
+export function statementLine(statement: AuditStatement): string {
   return canonicalJson({
-    scope: checkpoint.scope,
-    seq: checkpoint.seq,
-    hash: checkpoint.hash,
-    signed_at: checkpoint.signedAt,
-    key_version: checkpoint.keyVersion,
-    signature: checkpoint.signature,
+    kind: statement.kind,
+    scope: statement.scope,
+    seq: statement.seq,
+    hash: statement.hash,
+    signed_at: statement.signedAt,
+    key_version: statement.keyVersion,
+    signature: statement.signature,
   });
 }
 
-export interface CheckpointFileContents {
-  checkpoints: AuditCheckpoint[];
-  /** The first line that is not a checkpoint; reading stops there. */
+export interface StatementFileContents {
+  statements: AuditStatement[];
+  /** The first line that is not a statement; reading stops there. */
   malformedLine?: number;
 }
 
-/** A missing file reads as empty: the verifier then reports every table checkpoint as unwitnessed. */
-export function readCheckpointFile(path: string): CheckpointFileContents {
+/** A missing file reads as empty: the verifier then reports every table statement as unwitnessed. */
+export function readStatementFile(path: string): StatementFileContents {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { checkpoints: [] };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { statements: [] };
     throw error;
   }
-  const checkpoints: AuditCheckpoint[] = [];
+  const statements: AuditStatement[] = [];
   const lines = text.split('\n');
   // A complete file ends with a newline, leaving one empty string after the split.
   if (lines.at(-1) === '') lines.pop();
   for (const [index, line] of lines.entries()) {
-    const checkpoint = parseCheckpoint(line);
-    if (!checkpoint) return { checkpoints, malformedLine: index + 1 };
-    checkpoints.push(checkpoint);
+    const statement = parseStatement(line);
+    if (!statement) return { statements, malformedLine: index + 1 };
+    statements.push(statement);
   }
-  return { checkpoints };
+  return { statements };
 }
 
 const HASH = /^[0-9a-f]{64}$/;
 
-function parseCheckpoint(line: string): AuditCheckpoint | undefined {
+function parseStatement(line: string): AuditStatement | undefined {
   let fields: Record<string, unknown>;
   try {
     fields = JSON.parse(line) as Record<string, unknown>;
@@ -72,8 +74,9 @@ function parseCheckpoint(line: string): AuditCheckpoint | undefined {
     return undefined;
   }
   if (typeof fields !== 'object' || fields === null) return undefined;
-  const { scope, seq, hash, signed_at, key_version, signature } = fields;
+  const { kind, scope, seq, hash, signed_at, key_version, signature } = fields;
   if (
+    !(STATEMENT_KINDS as readonly unknown[]).includes(kind) ||
     typeof scope !== 'string' ||
     !Number.isSafeInteger(seq) ||
     (seq as number) < 1 ||
@@ -85,7 +88,15 @@ function parseCheckpoint(line: string): AuditCheckpoint | undefined {
   ) {
     return undefined;
   }
-  return { scope, seq: seq as number, hash, signedAt: signed_at, keyVersion: key_version as number, signature };
+  return {
+    kind: kind as StatementKind,
+    scope,
+    seq: seq as number,
+    hash,
+    signedAt: signed_at,
+    keyVersion: key_version as number,
+    signature,
+  };
 }
 
 function syncDirectory(path: string): void {

@@ -46,8 +46,8 @@ export interface AuditRecorded {
 }
 
 /**
- * The columns of `audit_events` in table order. The verifier reads rows in this shape
- * with `raw()`, so the hot loop touches arrays rather than building objects.
+ * The columns of `audit_events` in table order, hashes as hex: the writer binds rows in
+ * this shape and readers get them from `raw()`, so no per-event objects are built.
  */
 export type EventRow = [
   seq: number,
@@ -67,9 +67,6 @@ export type EventRow = [
   hash: string,
 ];
 
-/** What is known about an event before it is placed in the chain. */
-export type PendingEvent = Omit<AuditEventInput, 'details'> & { id: string; occurredAt: string; details: string };
-
 /** A service passed an event Enclave cannot record; a programming error, not user input. */
 export class AuditEventError extends Error {
   override name = 'AuditEventError';
@@ -86,7 +83,11 @@ const MAX_IP = 64;
 const MAX_USER_AGENT = 512;
 const MAX_REQUEST_ID = 128;
 
-export function prepareEvent(input: AuditEventInput, now: Date): PendingEvent {
+/**
+ * Checks an event and renders it as a row whose seq and hashes are still unset (0 and
+ * empty): those are assigned when the row is placed in the chain.
+ */
+export function prepareEvent(input: AuditEventInput, occurredAt: string): EventRow {
   if (!(AUDIT_ACTOR_TYPES as readonly string[]).includes(input.actor?.type)) {
     throw new AuditEventError(`unknown actor type ${JSON.stringify(input.actor?.type)}`);
   }
@@ -116,18 +117,25 @@ export function prepareEvent(input: AuditEventInput, now: Date): PendingEvent {
   if (Buffer.byteLength(detailsJson) > MAX_DETAILS) {
     throw new AuditEventError(`details exceed ${MAX_DETAILS} bytes`);
   }
-  return {
-    id: randomUUID(),
-    occurredAt: now.toISOString(),
-    actor: { type: input.actor.type, id: storable(input.actor.id) },
-    action: input.action,
-    target: input.target ? { type: input.target.type, id: storable(input.target.id) } : null,
-    outcome: input.outcome,
-    ip: clip(input.ip, MAX_IP),
-    userAgent: clip(input.userAgent, MAX_USER_AGENT),
-    requestId: clip(input.requestId, MAX_REQUEST_ID),
-    details: detailsJson,
-  };
+  const target = input.target;
+  // Already in column order, so placing it in the chain only fills in seq and the hashes.
+  return [
+    0,
+    randomUUID(),
+    occurredAt,
+    input.actor.type,
+    storable(input.actor.id),
+    input.action,
+    target ? target.type : null,
+    target ? storable(target.id) : null,
+    clip(input.ip, MAX_IP),
+    clip(input.userAgent, MAX_USER_AGENT),
+    clip(input.requestId, MAX_REQUEST_ID),
+    input.outcome,
+    detailsJson,
+    '',
+    '',
+  ];
 }
 
 function requireId(label: string, value: unknown): void {

@@ -1,27 +1,32 @@
 import type { KeyObject } from 'node:crypto';
 import type { SqliteDatabase } from '../core/database.ts';
 import { GENESIS_HASH, eventHash } from './chain.ts';
-import { appendCheckpointLine } from './checkpoint-file.ts';
-import { prepareEvent, type AuditEventInput, type AuditRecorded, type EventRow, type PendingEvent } from './event.ts';
-import { auditSigningKeys, signCheckpoint, type AuditCheckpoint } from './signing.ts';
+import { appendStatementLine } from './checkpoint-file.ts';
+import { prepareEvent, type AuditEventInput, type AuditRecorded, type EventRow } from './event.ts';
+import { auditSigningKeys, signStatement, type AuditStatement, type StatementKind } from './signing.ts';
 import { AuditStore, type ChainHead } from './store.ts';
 
 export interface AuditLogOptions {
-  /** An open database that has `auditMigrations` applied. The caller owns and closes it. */
+  /** An open database that has `auditTables` applied. The caller owns and closes it. */
   db: SqliteDatabase;
-  /** The workspace id, or `control` for the control plane; signed into every checkpoint. */
+  /** The workspace id, or `control` for the control plane; signed into every statement. */
   scope: string;
   /** 32 bytes derived from the workspace key material for the audit-signing purpose. */
   signingSeed: Buffer;
-  /** Append-only JSON-lines witness of every checkpoint, kept outside the database. */
+  /** Append-only JSON-lines witness of every signed statement, kept outside the database. */
   checkpointFile: string;
   keyVersion?: number;
   checkpointEvery?: number;
   clock?: () => Date;
 }
 
-interface QueuedEvent {
-  event: PendingEvent;
+export interface AuditTrim {
+  removed: number;
+  /** The `audit.retention.trim` event that records the trim in the chain it shortened. */
+  recorded: AuditRecorded;
+}
+
+interface Waiter {
   resolve: (recorded: AuditRecorded) => void;
   reject: (error: unknown) => void;
 }
@@ -32,6 +37,13 @@ export class AuditLogClosedError extends Error {
     super('the audit log is closed');
   }
 }
+
+/** A trim Enclave refuses to sign; nothing was removed. */
+export class AuditTrimError extends Error {
+  override name = 'AuditTrimError';
+}
+
+const RETENTION_ACTOR = { type: 'system', id: 'audit-retention' } as const;
 
 /**
  * The append side of one hash-chained audit log. Events recorded in the same tick are
@@ -50,9 +62,14 @@ export class AuditLog {
   // (the CLI) appending to the same file can never fork the chain.
   readonly #appendBatch;
   readonly #checkpointHead;
-  #queue: QueuedEvent[] = [];
+  readonly #trimThrough;
+  // Parallel arrays rather than an object per queued event.
+  #rows: EventRow[] = [];
+  #waiters: Waiter[] = [];
   #scheduled: NodeJS.Immediate | undefined;
   #closed = false;
+  #lastMillis = Number.NaN;
+  #lastTimestamp = '';
 
   constructor(options: AuditLogOptions) {
     if (typeof options.scope !== 'string' || options.scope.length === 0) throw new Error('an audit log needs a scope');
@@ -64,49 +81,63 @@ export class AuditLog {
     this.#privateKey = auditSigningKeys(options.signingSeed).privateKey;
     this.#checkpointFile = options.checkpointFile;
     this.#clock = options.clock ?? (() => new Date());
-    this.#appendBatch = options.db.transaction((events: PendingEvent[]) => this.#append(events));
+    this.#appendBatch = options.db.transaction((rows: EventRow[]) => this.#append(rows));
     this.#checkpointHead = options.db.transaction(() => {
       const head = this.#store.head();
       return head ? this.#checkpointIfDue(head, 1) : undefined;
     });
+    this.#trimThrough = options.db.transaction((throughSeq: number) => this.#trim(throughSeq));
   }
 
   /** Resolves once the event is committed; rejects if it is invalid or could not be written. */
   record(input: AuditEventInput): Promise<AuditRecorded> {
     if (this.#closed) return Promise.reject(new AuditLogClosedError());
-    let event: PendingEvent;
+    let row: EventRow;
     try {
-      event = prepareEvent(input, this.#clock());
+      row = prepareEvent(input, this.#timestamp());
     } catch (error) {
       return Promise.reject(error);
     }
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ event, resolve, reject });
-      this.#scheduled ??= setImmediate(() => this.#drain());
-    });
+    this.#rows.push(row);
+    this.#scheduled ??= setImmediate(() => this.#drain());
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
   /** Writes everything queued now, in one transaction. */
   flush(): void {
     if (this.#scheduled) clearImmediate(this.#scheduled);
     this.#scheduled = undefined;
-    const batch = this.#queue;
-    if (batch.length === 0) return;
-    this.#queue = [];
+    const rows = this.#rows;
+    const waiters = this.#waiters;
+    if (rows.length === 0) return;
+    this.#rows = [];
+    this.#waiters = [];
     let recorded: AuditRecorded[];
     try {
-      recorded = this.#appendBatch.immediate(batch.map((queued) => queued.event));
+      recorded = this.#appendBatch.immediate(rows);
     } catch (error) {
-      for (const queued of batch) queued.reject(error);
+      for (const waiter of waiters) waiter.reject(error);
       throw error;
     }
-    batch.forEach((queued, index) => queued.resolve(recorded[index]!));
+    for (let index = 0; index < waiters.length; index++) waiters[index]!.resolve(recorded[index]!);
   }
 
   /** Signs the current head unless it is already checkpointed; returns the new checkpoint, if any. */
-  checkpoint(): AuditCheckpoint | undefined {
+  checkpoint(): AuditStatement | undefined {
     this.flush();
     return this.#checkpointHead.immediate();
+  }
+
+  /**
+   * Retention (LOG-03): removes every event up to and including `throughSeq`, under a
+   * signed trim statement that anchors the first remaining event, and records the trim
+   * as an event of its own, checkpointed. One transaction; the newest event is never removed.
+   */
+  trim(throughSeq: number): AuditTrim {
+    if (this.#closed) throw new AuditLogClosedError();
+    if (!Number.isSafeInteger(throughSeq) || throughSeq < 1) throw new RangeError('throughSeq must be a positive integer');
+    this.flush();
+    return this.#trimThrough.immediate(throughSeq);
   }
 
   /** Flushes and checkpoints, so nothing recorded can later be cut off the tail unnoticed. */
@@ -125,57 +156,94 @@ export class AuditLog {
     }
   }
 
-  #append(events: PendingEvent[]): AuditRecorded[] {
-    let head: ChainHead = this.#store.head() ?? { seq: 0, hash: GENESIS_HASH };
-    const recorded: AuditRecorded[] = [];
-    for (const event of events) {
-      const row: EventRow = [
-        head.seq + 1,
-        event.id,
-        event.occurredAt,
-        event.actor.type,
-        event.actor.id,
-        event.action,
-        event.target?.type ?? null,
-        event.target?.id ?? null,
-        event.ip ?? null,
-        event.userAgent ?? null,
-        event.requestId ?? null,
-        event.outcome,
-        event.details,
-        head.hash,
-        '',
-      ];
-      row[14] = eventHash(row);
-      this.#store.insertEvent(row);
-      head = { seq: row[0], hash: row[14] };
-      recorded.push({ seq: head.seq, id: event.id, occurredAt: event.occurredAt, hash: head.hash });
+  /** Places prepared rows in the chain, filling in their seq and hashes. */
+  #append(rows: EventRow[]): AuditRecorded[] {
+    const head = this.#store.head() ?? { seq: 0, hash: GENESIS_HASH };
+    let seq = head.seq;
+    let prevHash = head.hash;
+    const recorded = new Array<AuditRecorded>(rows.length);
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index]!;
+      row[0] = ++seq;
+      row[13] = prevHash;
+      prevHash = row[14] = eventHash(row);
+      recorded[index] = { seq, id: row[1], occurredAt: row[2], hash: prevHash };
     }
-    this.#checkpointIfDue(head, this.#checkpointEvery);
+    this.#store.insertEvents(rows);
+    this.#checkpointIfDue({ seq, hash: prevHash }, this.#checkpointEvery);
     return recorded;
   }
 
   /**
-   * Runs inside the caller's transaction. The file line is written before the commit:
-   * if the witness cannot be written, the events roll back and their record() calls
-   * fail, rather than leaving history that was never signed.
+   * The clock as ISO 8601 UTC. Events arrive many to a millisecond under load, and
+   * formatting a date costs as much as hashing an event, so one text serves them all.
    */
-  #checkpointIfDue(head: ChainHead, threshold: number): AuditCheckpoint | undefined {
-    const last = this.#store.lastCheckpoint();
+  #timestamp(): string {
+    const now = this.#clock();
+    const millis = now.getTime();
+    if (millis !== this.#lastMillis) {
+      this.#lastTimestamp = now.toISOString();
+      this.#lastMillis = millis;
+    }
+    return this.#lastTimestamp;
+  }
+
+  #checkpointIfDue(head: ChainHead, threshold: number): AuditStatement | undefined {
+    const last = this.#store.lastStatement('checkpoint');
     if (head.seq - (last?.seq ?? 0) < threshold) return undefined;
-    const checkpoint = signCheckpoint(
+    return this.#sign('checkpoint', head);
+  }
+
+  #trim(throughSeq: number): AuditTrim {
+    const head = this.#store.head();
+    if (!head || throughSeq >= head.seq) {
+      throw new AuditTrimError(`the newest event is never removed; cannot trim through ${throughSeq}`);
+    }
+    const anchor = this.#store.lastStatement('trim') ?? { seq: 0, hash: GENESIS_HASH };
+    if (throughSeq <= anchor.seq) throw new AuditTrimError(`events through ${anchor.seq} are already removed`);
+    // Signing over a prefix that is already broken would turn a deletion nobody noticed
+    // into an anchored log that verifies: the first row must follow the previous anchor
+    // (its seq and its hash), and the rows to remove must have no gaps.
+    const first = this.#store.firstEvent();
+    if (
+      first?.seq !== anchor.seq + 1 ||
+      first.prevHash !== anchor.hash ||
+      this.#store.countThrough(throughSeq) !== throughSeq - anchor.seq
+    ) {
+      throw new AuditTrimError(`events ${anchor.seq + 1}–${throughSeq} are not intact; verify the log before trimming it`);
+    }
+    this.#sign('trim', { seq: throughSeq, hash: this.#store.hashAt(throughSeq)! });
+    const removed = this.#store.deleteThrough(throughSeq);
+    const event = prepareEvent(
+      { actor: RETENTION_ACTOR, action: 'audit.retention.trim', outcome: 'success', details: { throughSeq, removed } },
+      this.#timestamp(),
+    );
+    const recorded = this.#append([event])[0]!;
+    // Signed at once, so the record of a trim cannot be cut off the tail unnoticed.
+    this.#checkpointIfDue(recorded, 1);
+    return { removed, recorded };
+  }
+
+  /**
+   * Runs inside the caller's transaction. The file line is written before the commit:
+   * if the witness cannot be written, the transaction rolls back (the events, or the
+   * trim, with it) rather than leaving history that was never signed.
+   */
+  #sign(kind: StatementKind, at: ChainHead): AuditStatement {
+    const statement = signStatement(
       {
+        kind,
         scope: this.#scope,
-        seq: head.seq,
-        hash: head.hash,
+        seq: at.seq,
+        hash: at.hash,
         signedAt: this.#clock().toISOString(),
         keyVersion: this.#keyVersion,
       },
       this.#privateKey,
     );
-    this.#store.insertCheckpoint(checkpoint);
-    appendCheckpointLine(this.#checkpointFile, checkpoint);
-    return checkpoint;
+    this.#store.insertStatement(statement);
+    appendStatementLine(this.#checkpointFile, statement);
+    return statement;
   }
 }
 

@@ -1,9 +1,9 @@
-import { auditMigrations } from '../audit/migrations.ts';
+import { auditTables } from '../audit/migrations.ts';
 import type { Migration } from '../core/migrations.ts';
 
 /** The control database's schema history. Append only: released steps never change. */
 export const controlMigrations: readonly Migration[] = [
-  ...auditMigrations,
+  auditTables,
   {
     name: 'workspaces and api keys',
     sql: `

@@ -1,10 +1,10 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AuditLog, type AuditLogOptions } from '../../src/audit/log.ts';
-import { auditMigrations } from '../../src/audit/migrations.ts';
+import { auditTables } from '../../src/audit/migrations.ts';
 import { auditSigningKeys } from '../../src/audit/signing.ts';
 import { verifyAuditChain, type AuditVerification } from '../../src/audit/verify.ts';
 import { openEncryptedDatabase, type SqliteDatabase } from '../../src/core/database.ts';
@@ -26,7 +26,7 @@ export class AuditFixture {
   /** A fresh connection, as a second process would have. */
   open(): SqliteDatabase {
     const db = openEncryptedDatabase(this.dbPath, { key: this.key });
-    migrate(db, 'workspace', auditMigrations);
+    migrate(db, 'workspace', [auditTables]);
     this.#open.push(db);
     return db;
   }
@@ -60,21 +60,29 @@ export class AuditFixture {
 
   /**
    * What an attacker holding the database key does: open the file, drop the
-   * append-only triggers and write SQL directly.
+   * append-only triggers, ignore CHECK constraints and write SQL directly.
    */
   tamper(sql: string, ...params: unknown[]): void {
     const db = openEncryptedDatabase(this.dbPath, { key: this.key });
     try {
-      db.exec(`
-        DROP TRIGGER IF EXISTS audit_events_no_update;
-        DROP TRIGGER IF EXISTS audit_events_keep_head;
-        DROP TRIGGER IF EXISTS audit_checkpoints_no_update;
-        DROP TRIGGER IF EXISTS audit_checkpoints_no_delete;
-      `);
+      db.pragma('ignore_check_constraints = ON');
+      const triggers = db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all() as string[];
+      for (const name of triggers) db.exec(`DROP TRIGGER "${name}"`);
       db.prepare(sql).run(...params);
     } finally {
       db.close();
     }
+  }
+
+  /** The checkpoint file's lines, parsed. */
+  fileLines(): Record<string, unknown>[] {
+    return readFileSync(this.checkpointFile, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+  }
+
+  /** Rewrites the checkpoint file with only the lines `keep` accepts, as an attacker editing the witness would. */
+  rewriteFile(keep: (line: Record<string, unknown>) => boolean): void {
+    const lines = readFileSync(this.checkpointFile, 'utf8').trimEnd().split('\n');
+    writeFileSync(this.checkpointFile, `${lines.filter((line) => keep(JSON.parse(line))).join('\n')}\n`);
   }
 
   /**

@@ -160,9 +160,10 @@ describe('audit log: checkpoints', () => {
     const lines = readFileSync(fixture.checkpointFile, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(lines.map((line) => line.seq)).toEqual([4, 8, 9, 10]);
     expect(lines[0]).toMatchObject({ scope: SCOPE, key_version: 3 });
-    expect(Object.keys(lines[0])).toEqual(['hash', 'key_version', 'scope', 'seq', 'signature', 'signed_at']);
+    expect(lines[0]).toMatchObject({ kind: 'checkpoint' });
+    expect(Object.keys(lines[0])).toEqual(['hash', 'key_version', 'kind', 'scope', 'seq', 'signature', 'signed_at']);
     expect(statSync(fixture.checkpointFile).mode & 0o777).toBe(0o600);
-    const stored = fixture.open().prepare('SELECT seq, hash FROM audit_checkpoints ORDER BY seq').all();
+    const stored = fixture.open().prepare('SELECT seq, lower(hex(hash)) AS hash FROM audit_checkpoints ORDER BY seq').all();
     expect(stored).toEqual(lines.map((line) => ({ seq: line.seq, hash: line.hash })));
     expect(fixture.verify()).toEqual({ ok: true, events: 10, checkpoints: 4 });
   });

@@ -1,14 +1,17 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventHash } from '../../src/audit/chain.ts';
-import { checkpointLine, readCheckpointFile } from '../../src/audit/checkpoint-file.ts';
+import { chainHash, eventHash, eventJson } from '../../src/audit/chain.ts';
+import { readStatementFile, statementLine } from '../../src/audit/checkpoint-file.ts';
 import type { EventRow } from '../../src/audit/event.ts';
-import { auditSigningKeys, signCheckpoint } from '../../src/audit/signing.ts';
+import { auditSigningKeys, signStatement } from '../../src/audit/signing.ts';
 import { AuditFixture } from './fixture.ts';
 
 const COLUMNS =
   'seq, id, occurred_at, actor_type, actor_id, action, target_type, target_id, ip, user_agent, request_id, outcome, details, prev_hash, hash';
+// Hashes are stored as raw bytes; the tests handle them as hex, like EventRow.
+const SELECT_ROW = COLUMNS.replace(/\b(prev_hash|hash)\b/g, 'lower(hex($1))');
+const INSERT_ROW = COLUMNS.replace(/\w+/g, '?').replace(/\?, \?$/, 'unhex(?), unhex(?)');
 
 let fixture: AuditFixture;
 // 25 events; checkpoints at 10, 20 and 25 (the last one from close()).
@@ -19,13 +22,13 @@ beforeEach(async () => {
 afterEach(() => fixture.cleanup());
 
 function row(seq: number): EventRow {
-  return fixture.open().prepare(`SELECT ${COLUMNS} FROM audit_events WHERE seq = ?`).raw(true).get(seq) as EventRow;
+  return fixture.open().prepare(`SELECT ${SELECT_ROW} FROM audit_events WHERE seq = ?`).raw(true).get(seq) as EventRow;
 }
 
 /** Overwrites the row at `row[0]` with exactly these column values. */
 function replaceRow(replacement: EventRow): void {
   fixture.tamper(`DELETE FROM audit_events WHERE seq = ?`, replacement[0]);
-  fixture.tamper(`INSERT INTO audit_events (${COLUMNS}) VALUES (${COLUMNS.replace(/\w+/g, '?')})`, ...replacement);
+  fixture.tamper(`INSERT INTO audit_events (${COLUMNS}) VALUES (${INSERT_ROW})`, ...replacement);
 }
 
 function fileLines(): string[] {
@@ -56,10 +59,17 @@ describe('audit log: tamper evidence', () => {
   });
 
   it('[LOG-02] editing the stored hashes breaks the chain at that event', () => {
-    fixture.tamper(`UPDATE audit_events SET prev_hash = ? WHERE seq = 7`, 'f'.repeat(64));
+    fixture.tamper(`UPDATE audit_events SET prev_hash = unhex(?) WHERE seq = 7`, 'f'.repeat(64));
     expect(fixture.verify()).toMatchObject({ ok: false, firstBadSeq: 7, problem: 'event 7 does not follow event 6' });
-    fixture.tamper(`UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = 7`, row(6)[14], 'e'.repeat(64));
+    fixture.tamper(`UPDATE audit_events SET prev_hash = unhex(?), hash = unhex(?) WHERE seq = 7`, row(6)[14], 'e'.repeat(64));
     expect(fixture.verify()).toMatchObject({ ok: false, firstBadSeq: 7, problem: 'event 7 was altered after it was written' });
+  });
+
+  it('[LOG-02] a prev_hash with bytes appended does not pass for the previous hash, even with its own hash recomputed', () => {
+    const padded = `${row(6)[14]}00`;
+    fixture.tamper('UPDATE audit_events SET prev_hash = unhex(?) WHERE seq = 7', padded);
+    fixture.tamper('UPDATE audit_events SET hash = unhex(?) WHERE seq = 7', chainHash(padded, eventJson(row(7))));
+    expect(fixture.verify()).toMatchObject({ ok: false, firstBadSeq: 7, problem: 'event 7 does not follow event 6' });
   });
 
   it('[LOG-02] an edit with every later hash recomputed is caught by the next signed checkpoint', () => {
@@ -90,7 +100,7 @@ describe('audit log: tamper evidence', () => {
     expect(fixture.verify()).toMatchObject({
       ok: false,
       firstBadSeq: 1,
-      problem: 'events 1–1 are missing and no checkpoint anchors event 2',
+      problem: 'event 1 is missing and no valid trim anchors event 2',
     });
   });
 
@@ -131,24 +141,29 @@ describe('audit log: tamper evidence', () => {
     expect(fixture.verify()).toMatchObject({
       ok: false,
       firstBadSeq: 23,
-      problem: 'the log ends at event 22, but a checkpoint was signed at event 25',
+      problem: 'the log ends at event 22, but the checkpoint at event 25 was signed',
     });
     // Removing the database's own checkpoint does not help: the file still has it.
     fixture.tamper('DELETE FROM audit_checkpoints WHERE seq = 25');
     expect(fixture.verify()).toMatchObject({ ok: false, firstBadSeq: 23 });
   });
 
-  it('[LOG-02] deleting every event is detected', () => {
+  it('[LOG-02] deleting every event is detected from event 1', () => {
     fixture.tamper('DELETE FROM audit_events');
-    expect(fixture.verify()).toMatchObject({ ok: false, events: 0, firstBadSeq: 21 });
+    expect(fixture.verify()).toMatchObject({
+      ok: false,
+      events: 0,
+      firstBadSeq: 1,
+      problem: 'events 1–25 are missing: no events remain, but the log had reached event 25',
+    });
   });
 
   it('[LOG-02] a checkpoint signed with another key is rejected', () => {
     const stranger = auditSigningKeys(Buffer.alloc(32, 1)).privateKey;
-    const genuine = readCheckpointFile(fixture.checkpointFile).checkpoints[1]!;
-    const forged = signCheckpoint(genuine, stranger);
+    const genuine = readStatementFile(fixture.checkpointFile).statements[1]!;
+    const forged = signStatement(genuine, stranger);
     fixture.tamper('UPDATE audit_checkpoints SET signature = ? WHERE seq = 20', forged.signature);
-    const lines = fileLines().map((line, index) => (index === 1 ? checkpointLine(forged) : line));
+    const lines = fileLines().map((line, index) => (index === 1 ? statementLine(forged) : line));
     writeFileSync(fixture.checkpointFile, `${lines.join('\n')}\n`);
     expect(fixture.verify()).toMatchObject({
       ok: false,
@@ -171,8 +186,8 @@ describe('audit log: tamper evidence', () => {
   });
 
   it('[LOG-02] a checkpoint line from another workspace’s file is rejected', () => {
-    const foreign = { ...readCheckpointFile(fixture.checkpointFile).checkpoints[0]!, scope: 'ws_beta' };
-    writeFileSync(fixture.checkpointFile, `${[checkpointLine(foreign), ...fileLines().slice(1)].join('\n')}\n`);
+    const foreign = { ...readStatementFile(fixture.checkpointFile).statements[0]!, scope: 'ws_beta' };
+    writeFileSync(fixture.checkpointFile, `${[statementLine(foreign), ...fileLines().slice(1)].join('\n')}\n`);
     expect(fixture.verify()).toMatchObject({
       ok: false,
       firstBadSeq: 10,
@@ -208,12 +223,12 @@ describe('audit log: tamper evidence', () => {
   });
 
   it('[LOG-02] a file line that differs from the database is detected even when both are validly signed', () => {
-    const genuine = readCheckpointFile(fixture.checkpointFile).checkpoints[1]!;
-    const resigned = signCheckpoint(
+    const genuine = readStatementFile(fixture.checkpointFile).statements[1]!;
+    const resigned = signStatement(
       { ...genuine, signedAt: '2030-01-01T00:00:00.000Z' },
       auditSigningKeys(fixture.signingSeed).privateKey,
     );
-    const lines = fileLines().map((line, index) => (index === 1 ? checkpointLine(resigned) : line));
+    const lines = fileLines().map((line, index) => (index === 1 ? statementLine(resigned) : line));
     writeFileSync(fixture.checkpointFile, `${lines.join('\n')}\n`);
     expect(fixture.verify()).toMatchObject({
       ok: false,
@@ -227,16 +242,18 @@ describe('audit log: tamper evidence', () => {
     expect(fixture.verify()).toMatchObject({
       ok: false,
       firstBadSeq: 26,
-      problem: 'line 4 of the checkpoint file is not a checkpoint',
+      problem: 'line 4 of the checkpoint file is not a signed statement',
     });
   });
 
-  it('[LOG-02] Enclave’s own connections cannot edit history: updates and deletions of the head are refused', () => {
+  it('[LOG-02] Enclave’s own connections cannot edit history: updates, and deletions without a signed trim, are refused', () => {
     const db = fixture.open();
     expect(() => db.prepare(`UPDATE audit_events SET outcome = 'failure' WHERE seq = 3`).run()).toThrow(/append-only/);
-    expect(() => db.prepare('DELETE FROM audit_events WHERE seq = 25').run()).toThrow(/cannot be removed/);
+    // Rows behind a checkpoint are no exception: only a trim statement licenses removal.
+    expect(() => db.prepare('DELETE FROM audit_events WHERE seq <= 10').run()).toThrow(/signed retention trim/);
+    expect(() => db.prepare('DELETE FROM audit_events WHERE seq = 25').run()).toThrow(/signed retention trim/);
     expect(() => db.prepare('DELETE FROM audit_checkpoints WHERE seq = 10').run()).toThrow(/append-only/);
-    expect(() => db.prepare(`UPDATE audit_checkpoints SET hash = '' WHERE seq = 10`).run()).toThrow(/append-only/);
+    expect(() => db.prepare(`UPDATE audit_checkpoints SET signed_at = '' WHERE seq = 10`).run()).toThrow(/append-only/);
     expect(fixture.verify()).toMatchObject({ ok: true });
   });
 });

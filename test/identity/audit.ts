@@ -15,8 +15,8 @@ export interface AuditRow {
   request_id: string | null;
   outcome: string;
   details: string;
-  prev_hash: string;
-  hash: string;
+  prev_hash: Buffer;
+  hash: Buffer;
 }
 
 const SELECT = 'SELECT seq, id, occurred_at, actor_type, actor_id, action, target_type, target_id, ip, user_agent, request_id, outcome, details, prev_hash, hash FROM audit_events ORDER BY seq';
