@@ -1,12 +1,16 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
-/** Ids are a kind prefix plus 128 random bits in hex: safe as file names and in URLs. */
+/**
+ * Ids are a kind prefix plus a random UUID's 32 hex digits (122 random bits): safe as file
+ * names and in URLs. randomUUID draws from a cached entropy pool, which matters for the
+ * request id minted on every request; ids name things, they never grant access.
+ */
 const ID_PATTERN = /^([a-z]{2,5})_[0-9a-f]{32}$/;
 
 export type IdKind = 'ws' | 'key' | 'evt' | 'req';
 
 export function newId(kind: IdKind): string {
-  return `${kind}_${randomBytes(16).toString('hex')}`;
+  return `${kind}_${randomUUID().replaceAll('-', '')}`;
 }
 
 export function isId(kind: IdKind, value: string): boolean {
