@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { isDefaultDataDir } from '../../core/config.ts';
 import { startServer } from '../../http/server.ts';
 import type { Command } from '../command.ts';
 import { configFromArgs, serverOptions } from '../config-options.ts';
@@ -14,7 +15,15 @@ export const serveCommand: Command = {
     const server = await startServer(config);
     io.stdout.write(`Enclave ${config.mode} server listening on ${server.origin}\ndashboard: ${server.origin}/\ndata: ${config.dataDir}\n`);
     if (server.workspaceCount === 0) {
-      io.stdout.write('no workspaces yet: ./enclave workspaces create --name "My company"\n');
+      const dataDir = isDefaultDataDir(config) ? '' : ` --data-dir ${config.dataDir}`;
+      io.stdout.write(
+        [
+          'first run: create the owner account, then sign in on the dashboard and create a workspace:',
+          `  ./enclave users create${dataDir} --email you@example.com --name "Your Name" --password-stdin`,
+          ...(config.mode === 'development' ? [`development mail (verification and sign-in links): ${server.origin}/api/dev/outbox`] : []),
+          '',
+        ].join('\n'),
+      );
     }
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     io.stdout.write('shutting down\n');
