@@ -2,9 +2,10 @@ import { Fragment, useState } from 'react';
 import type { EnclaveClient } from '../api/client.ts';
 import type { ApiKey } from '../api/types.ts';
 import { ConfirmRevoke } from './ConfirmRevoke.tsx';
+import { DataTable } from './DataTable.tsx';
 import { Timestamp } from './Timestamp.tsx';
 
-const COLUMNS = 8;
+const COLUMNS = ['Name', 'Role', 'Key', 'Created', 'Expires', 'Last used', 'Status'];
 
 interface ApiKeyTableProps {
   client: EnclaveClient;
@@ -26,92 +27,75 @@ export function ApiKeyTable({ client, apiKeys, currentKeyId, onRevoked }: ApiKey
   if (apiKeys.length === 0) return <p className="muted">This workspace has no API keys.</p>;
   const now = Date.now();
   return (
-    <div className="table-scroll">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Role</th>
-            <th scope="col">Key</th>
-            <th scope="col">Created</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Status</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {apiKeys.map((apiKey) => {
-            const shown = status(apiKey, now);
-            const active = shown.label === 'Active';
-            const inUse = active && apiKey.id === currentKeyId;
-            const confirmationId = `revoke-${apiKey.id}`;
-            return (
-              <Fragment key={apiKey.id}>
-                <tr data-key-id={apiKey.id}>
-                  <th scope="row">
-                    {apiKey.name}
-                    {inUse && <span className="badge badge-info">this dashboard</span>}
-                  </th>
-                  <td>{apiKey.role}</td>
-                  <td>
-                    <code>{apiKey.hint}</code>
-                  </td>
-                  <td>
-                    <Timestamp at={apiKey.createdAt} />
-                  </td>
-                  <td>
-                    <Timestamp at={apiKey.expiresAt} absent="never" />
-                  </td>
-                  <td>
-                    <Timestamp at={apiKey.lastUsedAt} absent="never" />
-                  </td>
-                  <td>
-                    <span className={`badge badge-${shown.tone}`}>{shown.label}</span>
-                    {apiKey.revokedAt && (
-                      <span className="table-note">
-                        <Timestamp at={apiKey.revokedAt} />
-                      </span>
-                    )}
-                  </td>
-                  <td className="table-actions">
-                    {active && (
-                      <button
-                        type="button"
-                        className="button button-small"
-                        aria-expanded={confirming === apiKey.id}
-                        aria-controls={confirmationId}
-                        onClick={() => setConfirming(apiKey.id)}
-                      >
-                        Revoke<span className="visually-hidden"> {apiKey.name}</span>
-                      </button>
-                    )}
-                  </td>
-                </tr>
-                {active && confirming === apiKey.id && (
-                  <tr className="confirm-row">
-                    <td colSpan={COLUMNS}>
-                      <ConfirmRevoke
-                        id={confirmationId}
-                        client={client}
-                        apiKey={apiKey}
-                        inUse={inUse}
-                        onRevoked={() => {
-                          setConfirming(undefined);
-                          onRevoked();
-                        }}
-                        onCancel={() => setConfirming(undefined)}
-                      />
-                    </td>
-                  </tr>
+    <DataTable columns={COLUMNS}>
+      {apiKeys.map((apiKey) => {
+        const shown = status(apiKey, now);
+        const active = shown.label === 'Active';
+        const inUse = active && apiKey.id === currentKeyId;
+        const confirmationId = `revoke-${apiKey.id}`;
+        return (
+          <Fragment key={apiKey.id}>
+            <tr data-key-id={apiKey.id}>
+              <th scope="row">
+                {apiKey.name}
+                {inUse && <span className="badge badge-info">this dashboard</span>}
+              </th>
+              <td>{apiKey.role}</td>
+              <td>
+                <code>{apiKey.hint}</code>
+              </td>
+              <td>
+                <Timestamp at={apiKey.createdAt} />
+              </td>
+              <td>
+                <Timestamp at={apiKey.expiresAt} absent="never" />
+              </td>
+              <td>
+                <Timestamp at={apiKey.lastUsedAt} absent="never" />
+              </td>
+              <td>
+                <span className={`badge badge-${shown.tone}`}>{shown.label}</span>
+                {apiKey.revokedAt && (
+                  <span className="table-note">
+                    <Timestamp at={apiKey.revokedAt} />
+                  </span>
                 )}
-              </Fragment>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+              </td>
+              <td className="table-actions">
+                {active && (
+                  <button
+                    type="button"
+                    className="button button-small"
+                    aria-expanded={confirming === apiKey.id}
+                    aria-controls={confirmationId}
+                    onClick={() => setConfirming(apiKey.id)}
+                  >
+                    Revoke<span className="visually-hidden"> {apiKey.name}</span>
+                  </button>
+                )}
+              </td>
+            </tr>
+            {active && confirming === apiKey.id && (
+              <tr className="confirm-row">
+                {/* Spans the actions column too, which DataTable adds after the named ones. */}
+                <td colSpan={COLUMNS.length + 1}>
+                  <ConfirmRevoke
+                    id={confirmationId}
+                    client={client}
+                    apiKey={apiKey}
+                    inUse={inUse}
+                    onRevoked={() => {
+                      setConfirming(undefined);
+                      onRevoked();
+                    }}
+                    onCancel={() => setConfirming(undefined)}
+                  />
+                </td>
+              </tr>
+            )}
+          </Fragment>
+        );
+      })}
+    </DataTable>
   );
 }

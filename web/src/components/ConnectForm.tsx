@@ -5,7 +5,7 @@ import type { Workspace } from '../api/types.ts';
 import type { PageId } from '../pages.ts';
 import { AppLink } from './AppLink.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
-import { FieldMessages } from './FieldMessages.tsx';
+import { TextField } from './TextField.tsx';
 
 const WORKSPACE_ID = /^ws_[0-9a-f]{32}$/;
 const API_KEY = /^enk_\S+$/;
@@ -65,42 +65,32 @@ export function ConnectForm({ endedBy, onConnected, onOpen }: ConnectFormProps) 
           <ErrorNotice error={endedBy} heading="You were disconnected" />
         )}
         <form className="form" onSubmit={connect} noValidate>
-          <div className="field">
-            <label htmlFor="connect-workspace-id">Workspace id</label>
-            <input
-              id="connect-workspace-id"
-              name="workspaceId"
-              className="input-mono"
-              value={workspaceId}
-              onChange={(event) => setWorkspaceId(event.target.value)}
-              placeholder="ws_…"
-              autoComplete="off"
-              spellCheck={false}
-              aria-invalid={problems.workspaceId.length > 0}
-              aria-describedby="connect-workspace-id-messages"
-            />
-            <FieldMessages id="connect-workspace-id-messages" messages={problems.workspaceId} />
-          </div>
-          <div className="field">
-            <label htmlFor="connect-api-key">API key</label>
-            <input
-              id="connect-api-key"
-              name="apiKey"
-              type="password"
-              className="input-mono"
-              value={apiKey}
-              onChange={(event) => setApiKey(event.target.value)}
-              placeholder="enk_…"
-              autoComplete="off"
-              spellCheck={false}
-              aria-invalid={problems.apiKey.length > 0}
-              aria-describedby="connect-api-key-note connect-api-key-messages"
-            />
-            <p id="connect-api-key-note" className="field-note">
-              The key is kept in this tab's memory only, never in browser storage: reloading or closing the tab forgets it.
-            </p>
-            <FieldMessages id="connect-api-key-messages" messages={problems.apiKey} />
-          </div>
+          <TextField
+            id="connect-workspace-id"
+            label="Workspace id"
+            messages={problems.workspaceId}
+            name="workspaceId"
+            className="input-mono"
+            value={workspaceId}
+            onChange={(event) => setWorkspaceId(event.target.value)}
+            placeholder="ws_…"
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <TextField
+            id="connect-api-key"
+            label="API key"
+            note="The key is kept in this tab's memory only, never in browser storage: reloading or closing the tab forgets it."
+            messages={problems.apiKey}
+            name="apiKey"
+            type="password"
+            className="input-mono"
+            value={apiKey}
+            onChange={(event) => setApiKey(event.target.value)}
+            placeholder="enk_…"
+            autoComplete="off"
+            spellCheck={false}
+          />
           {failure && <ErrorNotice error={failure} action="open this workspace" />}
           <div className="form-actions">
             <button type="submit" className="button button-primary" disabled={connecting}>

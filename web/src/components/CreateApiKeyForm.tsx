@@ -3,7 +3,7 @@ import { type ApiError, toApiError } from '../api/api-error.ts';
 import type { EnclaveClient } from '../api/client.ts';
 import { type CreatedApiKey, ROLES, type Role } from '../api/types.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
-import { FieldMessages } from './FieldMessages.tsx';
+import { TextField } from './TextField.tsx';
 
 const FIELD_LABELS = { name: 'Name', role: 'Role', expiresAt: 'Expires on' };
 
@@ -49,20 +49,16 @@ export function CreateApiKeyForm({ client, onCreated }: CreateApiKeyFormProps) {
 
   return (
     <form className="form form-row" onSubmit={create} noValidate>
-      <div className="field">
-        <label htmlFor="new-key-name">{FIELD_LABELS.name}</label>
-        <input
-          id="new-key-name"
-          name="name"
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-          placeholder="for example: nightly export"
-          autoComplete="off"
-          aria-invalid={nameProblems.length > 0}
-          aria-describedby="new-key-name-messages"
-        />
-        <FieldMessages id="new-key-name-messages" messages={nameProblems} />
-      </div>
+      <TextField
+        id="new-key-name"
+        label={FIELD_LABELS.name}
+        messages={nameProblems}
+        name="name"
+        value={name}
+        onChange={(event) => setName(event.target.value)}
+        placeholder="for example: nightly export"
+        autoComplete="off"
+      />
       <div className="field">
         <label htmlFor="new-key-role">{FIELD_LABELS.role}</label>
         <select id="new-key-role" name="role" value={role} onChange={(event) => setRole(event.target.value as Role)}>
@@ -73,21 +69,19 @@ export function CreateApiKeyForm({ client, onCreated }: CreateApiKeyFormProps) {
           ))}
         </select>
       </div>
-      <div className="field">
-        <label htmlFor="new-key-expires">
-          {FIELD_LABELS.expiresAt} <span className="muted">(optional)</span>
-        </label>
-        <input
-          id="new-key-expires"
-          name="expiresOn"
-          type="date"
-          value={expiresOn}
-          onChange={(event) => setExpiresOn(event.target.value)}
-          aria-invalid={expiryProblems.length > 0}
-          aria-describedby="new-key-expires-messages"
-        />
-        <FieldMessages id="new-key-expires-messages" messages={expiryProblems} />
-      </div>
+      <TextField
+        id="new-key-expires"
+        label={
+          <>
+            {FIELD_LABELS.expiresAt} <span className="muted">(optional)</span>
+          </>
+        }
+        messages={expiryProblems}
+        name="expiresOn"
+        type="date"
+        value={expiresOn}
+        onChange={(event) => setExpiresOn(event.target.value)}
+      />
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={creating}>
           {creating ? 'Creating…' : 'Create key'}

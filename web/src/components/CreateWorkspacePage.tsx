@@ -3,8 +3,8 @@ import { createWorkspace } from '../api/account.ts';
 import { type ApiError, toApiError } from '../api/api-error.ts';
 import type { Membership } from '../api/types.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
-import { FieldMessages } from './FieldMessages.tsx';
 import { PageHeading } from './PageHeading.tsx';
+import { TextField } from './TextField.tsx';
 
 interface CreateWorkspacePageProps {
   /** The person belongs to no workspace yet, so this is their welcome rather than a side trip. */
@@ -48,20 +48,16 @@ export function CreateWorkspacePage({ firstRun, onCreated }: CreateWorkspacePage
       <section className="card empty-state" aria-labelledby="create-workspace-heading">
         <h2 id="create-workspace-heading">Workspace details</h2>
         <form className="form" onSubmit={submit} noValidate>
-          <div className="field">
-            <label htmlFor="workspace-name">Workspace name</label>
-            <input
-              id="workspace-name"
-              name="name"
-              value={name}
-              onChange={(event) => setName(event.target.value)}
-              placeholder="for example: Acme Analytics"
-              autoComplete="off"
-              aria-invalid={problems.length > 0}
-              aria-describedby="workspace-name-messages"
-            />
-            <FieldMessages id="workspace-name-messages" messages={problems} />
-          </div>
+          <TextField
+            id="workspace-name"
+            label="Workspace name"
+            messages={problems}
+            name="name"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            placeholder="for example: Acme Analytics"
+            autoComplete="off"
+          />
           {failure && <ErrorNotice error={failure} action="create a workspace" fieldLabels={{ name: 'Workspace name' }} />}
           <div className="form-actions">
             <button type="submit" className="button button-primary" disabled={creating}>

@@ -3,6 +3,7 @@ import type { EnclaveClient } from '../api/client.ts';
 import type { Role } from '../api/types.ts';
 import { useApiQuery } from '../api/use-api-query.ts';
 import { plural } from '../plural.ts';
+import { DataTable } from './DataTable.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { MemberRow } from './MemberRow.tsx';
 import { PageHeading } from './PageHeading.tsx';
@@ -33,32 +34,18 @@ export function MembersPage({ client, role, userId }: MembersPageProps) {
         {members.result.state === 'loading' && <p className="muted">Loading members…</p>}
         {members.result.state === 'failed' && <ErrorNotice error={members.result.error} action="see the members" />}
         {members.result.state === 'loaded' && (
-          <div className="table-scroll">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Member since</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {members.result.value.map((member) => (
-                  <MemberRow
-                    key={member.userId}
-                    client={client}
-                    member={member}
-                    isYou={member.userId === userId}
-                    canManage={canManage}
-                    onChanged={members.reload}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={['Name', 'Role', 'Member since']}>
+            {members.result.value.map((member) => (
+              <MemberRow
+                key={member.userId}
+                client={client}
+                member={member}
+                isYou={member.userId === userId}
+                canManage={canManage}
+                onChanged={members.reload}
+              />
+            ))}
+          </DataTable>
         )}
       </section>
     </>

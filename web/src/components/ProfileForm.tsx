@@ -3,7 +3,8 @@ import { type ApiError, toApiError } from '../api/api-error.ts';
 import type { EnclaveClient } from '../api/client.ts';
 import type { Profile, ProfileUpdate } from '../api/types.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
-import { FieldMessages } from './FieldMessages.tsx';
+import { Field } from './Field.tsx';
+import { TextField } from './TextField.tsx';
 import { Timestamp } from './Timestamp.tsx';
 
 const FIELD_LABELS = { displayName: 'Display name', description: 'Description' };
@@ -54,31 +55,19 @@ export function ProfileForm({ client, profile, onSaved }: ProfileFormProps) {
 
   return (
     <form className="form" onSubmit={save} noValidate>
-      <div className="field">
-        <label htmlFor="profile-display-name">{FIELD_LABELS.displayName}</label>
-        <input
-          id="profile-display-name"
-          name="displayName"
-          value={displayName}
-          onChange={(event) => setDisplayName(event.target.value)}
-          aria-invalid={displayNameProblems.length > 0}
-          aria-describedby="profile-display-name-messages"
-        />
-        <FieldMessages id="profile-display-name-messages" messages={displayNameProblems} />
-      </div>
-      <div className="field">
-        <label htmlFor="profile-description">{FIELD_LABELS.description}</label>
-        <textarea
-          id="profile-description"
-          name="description"
-          rows={4}
-          value={description}
-          onChange={(event) => setDescription(event.target.value)}
-          aria-invalid={descriptionProblems.length > 0}
-          aria-describedby="profile-description-messages"
-        />
-        <FieldMessages id="profile-description-messages" messages={descriptionProblems} />
-      </div>
+      <TextField
+        id="profile-display-name"
+        label={FIELD_LABELS.displayName}
+        messages={displayNameProblems}
+        name="displayName"
+        value={displayName}
+        onChange={(event) => setDisplayName(event.target.value)}
+      />
+      <Field id="profile-description" label={FIELD_LABELS.description} messages={descriptionProblems}>
+        {(control) => (
+          <textarea {...control} name="description" rows={4} value={description} onChange={(event) => setDescription(event.target.value)} />
+        )}
+      </Field>
       {failure && <ErrorNotice error={failure} action="edit the profile" fieldLabels={FIELD_LABELS} />}
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={!changed || saving}>

@@ -3,7 +3,7 @@ import { verifySecondFactor } from '../api/account.ts';
 import { type ApiError, toApiError } from '../api/api-error.ts';
 import type { User } from '../api/types.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
-import { FieldMessages } from './FieldMessages.tsx';
+import { TextField } from './TextField.tsx';
 
 interface SecondFactorFormProps {
   onSignedIn(user: User): void;
@@ -37,24 +37,20 @@ export function SecondFactorForm({ onSignedIn, onCancel }: SecondFactorFormProps
     <form className="form" onSubmit={submit} noValidate aria-labelledby="second-factor-heading">
       <h2 id="second-factor-heading">Enter your verification code</h2>
       <p className="muted">Your password was accepted. This account also asks for a code from your authenticator app.</p>
-      <div className="field">
-        <label htmlFor="second-factor-code">Verification code</label>
-        <input
-          id="second-factor-code"
-          name="code"
-          className="input-mono"
-          value={code}
-          onChange={(event) => setCode(event.target.value)}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          spellCheck={false}
-          // The code field is the only thing to do on this step, so the cursor goes straight there.
-          autoFocus
-          aria-invalid={missing.length > 0}
-          aria-describedby="second-factor-code-messages"
-        />
-        <FieldMessages id="second-factor-code-messages" messages={missing} />
-      </div>
+      <TextField
+        id="second-factor-code"
+        label="Verification code"
+        messages={missing}
+        name="code"
+        className="input-mono"
+        value={code}
+        onChange={(event) => setCode(event.target.value)}
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        spellCheck={false}
+        // The code field is the only thing to do on this step, so the cursor goes straight there.
+        autoFocus
+      />
       {failure && <ErrorNotice error={failure} action="verify the code" />}
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={verifying}>

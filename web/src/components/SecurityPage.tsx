@@ -4,6 +4,7 @@ import { type ApiError, toApiError } from '../api/api-error.ts';
 import type { User } from '../api/types.ts';
 import { useApiQuery } from '../api/use-api-query.ts';
 import { plural } from '../plural.ts';
+import { DataTable } from './DataTable.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { PageHeading } from './PageHeading.tsx';
 import { SessionRow } from './SessionRow.tsx';
@@ -79,32 +80,12 @@ export function SecurityPage({ user, onSignedOut }: SecurityPageProps) {
         {sessions.result.state === 'loading' && <p className="muted">Loading sessions…</p>}
         {sessions.result.state === 'failed' && <ErrorNotice error={sessions.result.error} action="list your sessions" />}
         {sessions.result.state === 'loaded' && (
-          <div className="table-scroll">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Device</th>
-                  <th scope="col">IP address</th>
-                  <th scope="col">Signed in</th>
-                  <th scope="col">Last seen</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {/* This browser first: it is the one a person looks for to get their bearings. */}
-                {sessions.result.value.toSorted((a, b) => Number(b.current) - Number(a.current)).map((session) => (
-                  <SessionRow
-                    key={session.id}
-                    session={session}
-                    onEnded={session.current ? onSignedOut : sessions.reload}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={['Device', 'IP address', 'Signed in', 'Last seen', 'Expires']}>
+            {/* This browser first: it is the one a person looks for to get their bearings. */}
+            {sessions.result.value.toSorted((a, b) => Number(b.current) - Number(a.current)).map((session) => (
+              <SessionRow key={session.id} session={session} onEnded={session.current ? onSignedOut : sessions.reload} />
+            ))}
+          </DataTable>
         )}
       </section>
     </main>

@@ -5,8 +5,8 @@ import type { User } from '../api/types.ts';
 import type { PageId } from '../pages.ts';
 import { AppLink } from './AppLink.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
-import { FieldMessages } from './FieldMessages.tsx';
 import { SecondFactorForm } from './SecondFactorForm.tsx';
+import { TextField } from './TextField.tsx';
 
 interface SignInPageProps {
   /** Why the last session ended, when the server stopped accepting it mid-use. */
@@ -56,34 +56,26 @@ export function SignInPage({ endedBy, onSignedIn, onOpen }: SignInPageProps) {
           <SecondFactorForm onSignedIn={onSignedIn} onCancel={() => setSecondFactor(false)} />
         ) : (
           <form className="form" onSubmit={submit} noValidate>
-            <div className="field">
-              <label htmlFor="sign-in-email">Email address</label>
-              <input
-                id="sign-in-email"
-                name="email"
-                type="email"
-                value={email}
-                onChange={(event) => setEmail(event.target.value)}
-                autoComplete="username"
-                aria-invalid={missing.email.length > 0}
-                aria-describedby="sign-in-email-messages"
-              />
-              <FieldMessages id="sign-in-email-messages" messages={missing.email} />
-            </div>
-            <div className="field">
-              <label htmlFor="sign-in-password">Password</label>
-              <input
-                id="sign-in-password"
-                name="password"
-                type="password"
-                value={password}
-                onChange={(event) => setPassword(event.target.value)}
-                autoComplete="current-password"
-                aria-invalid={missing.password.length > 0}
-                aria-describedby="sign-in-password-messages"
-              />
-              <FieldMessages id="sign-in-password-messages" messages={missing.password} />
-            </div>
+            <TextField
+              id="sign-in-email"
+              label="Email address"
+              messages={missing.email}
+              name="email"
+              type="email"
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+              autoComplete="username"
+            />
+            <TextField
+              id="sign-in-password"
+              label="Password"
+              messages={missing.password}
+              name="password"
+              type="password"
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+              autoComplete="current-password"
+            />
             {failure && <ErrorNotice error={failure} action="sign in" />}
             <div className="form-actions">
               <button type="submit" className="button button-primary" disabled={signingIn}>

@@ -5,7 +5,7 @@ import type { PageId } from '../pages.ts';
 import { AppLink } from './AppLink.tsx';
 import { CheckEmailNotice } from './CheckEmailNotice.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
-import { FieldMessages } from './FieldMessages.tsx';
+import { TextField } from './TextField.tsx';
 
 const FIELD_LABELS = { name: 'Your name', email: 'Email address', password: 'Password' };
 
@@ -67,51 +67,36 @@ export function SignUpPage({ onOpen }: SignUpPageProps) {
           <>
             <h1 id="sign-up-heading">Create your Enclave account</h1>
             <form className="form" onSubmit={submit} noValidate>
-              <div className="field">
-                <label htmlFor="sign-up-name">{FIELD_LABELS.name}</label>
-                <input
-                  id="sign-up-name"
-                  name="name"
-                  value={name}
-                  onChange={(event) => setName(event.target.value)}
-                  autoComplete="name"
-                  aria-invalid={shown('name').length > 0}
-                  aria-describedby="sign-up-name-messages"
-                />
-                <FieldMessages id="sign-up-name-messages" messages={shown('name')} />
-              </div>
-              <div className="field">
-                <label htmlFor="sign-up-email">{FIELD_LABELS.email}</label>
-                <input
-                  id="sign-up-email"
-                  name="email"
-                  type="email"
-                  value={email}
-                  onChange={(event) => setEmail(event.target.value)}
-                  autoComplete="email"
-                  aria-invalid={shown('email').length > 0}
-                  aria-describedby="sign-up-email-messages"
-                />
-                <FieldMessages id="sign-up-email-messages" messages={shown('email')} />
-              </div>
-              <div className="field">
-                <label htmlFor="sign-up-password">{FIELD_LABELS.password}</label>
-                <input
-                  id="sign-up-password"
-                  name="password"
-                  type="password"
-                  value={password}
-                  onChange={(event) => setPassword(event.target.value)}
-                  autoComplete="new-password"
-                  aria-invalid={shown('password').length > 0}
-                  aria-describedby="sign-up-password-note sign-up-password-messages"
-                />
-                <p id="sign-up-password-note" className="field-note">
-                  {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters. A passphrase of a few unrelated words is long
-                  and easy to remember.
-                </p>
-                <FieldMessages id="sign-up-password-messages" messages={shown('password')} />
-              </div>
+              <TextField
+                id="sign-up-name"
+                label={FIELD_LABELS.name}
+                messages={shown('name')}
+                name="name"
+                value={name}
+                onChange={(event) => setName(event.target.value)}
+                autoComplete="name"
+              />
+              <TextField
+                id="sign-up-email"
+                label={FIELD_LABELS.email}
+                messages={shown('email')}
+                name="email"
+                type="email"
+                value={email}
+                onChange={(event) => setEmail(event.target.value)}
+                autoComplete="email"
+              />
+              <TextField
+                id="sign-up-password"
+                label={FIELD_LABELS.password}
+                note={`${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters. A passphrase of a few unrelated words is long and easy to remember.`}
+                messages={shown('password')}
+                name="password"
+                type="password"
+                value={password}
+                onChange={(event) => setPassword(event.target.value)}
+                autoComplete="new-password"
+              />
               {failure && <ErrorNotice error={failure} action="create an account" fieldLabels={FIELD_LABELS} />}
               <div className="form-actions">
                 <button type="submit" className="button button-primary" disabled={sending}>
