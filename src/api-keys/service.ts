@@ -32,6 +32,8 @@ export interface ApiKeyServiceDeps {
   /** The workspace's own log: its owners must see who minted or revoked access to it. */
   workspaceAudit(workspaceId: string): AuditLog;
   workspaceExists(workspaceId: string): boolean;
+  /** The caller's own role in the workspace (operators count as owners). */
+  roleOf(workspaceId: string, actor: Actor): Role | undefined;
   now?: () => Date;
 }
 
@@ -49,6 +51,7 @@ export class ApiKeyService {
     if (input.expiresAt && new Date(input.expiresAt) <= now) {
       throw new AppError(400, 'invalid_expiry', 'expiresAt must be in the future');
     }
+    this.#requireOwnerFor(workspaceId, input.role, meta, 'only an owner can create an owner key');
     const issued = issueToken('enk');
     const row = {
       id: newId('key'),
@@ -70,6 +73,8 @@ export class ApiKeyService {
   }
 
   async revoke(workspaceId: string, keyId: string, meta: RequestMeta): Promise<void> {
+    const target = listApiKeys(this.#deps.controlDb, workspaceId).find((key) => key.id === keyId);
+    if (target) this.#requireOwnerFor(workspaceId, target.role as Role, meta, 'only an owner can revoke an owner key');
     const revoked = revokeApiKey(this.#deps.controlDb, workspaceId, keyId, this.#now().toISOString());
     if (!revoked) throw new AppError(404, 'api_key_not_found', 'no active API key with that id in this workspace');
     await this.#audit(workspaceId, auditEvent(meta, 'api_key.revoke', { type: 'api_key', id: keyId }, { workspaceId }));
@@ -80,6 +85,17 @@ export class ApiKeyService {
     const row = listApiKeys(this.#deps.controlDb, workspaceId).find((key) => key.id === keyId);
     if (!row) throw new AppError(404, 'api_key_not_found', 'no API key with that id in this workspace');
     return toApiKey(row);
+  }
+
+  /**
+   * A key acts with its role, so handing one out is granting that role: like membership,
+   * owner-level access is granted or taken away only by an owner. Without this an admin
+   * could mint an owner key and use it to do what only owners may.
+   */
+  #requireOwnerFor(workspaceId: string, role: Role, meta: RequestMeta, message: string): void {
+    if (role === 'owner' && this.#deps.roleOf(workspaceId, meta.actor) !== 'owner') {
+      throw new AppError(403, 'owner_required', message);
+    }
   }
 
   async #audit(workspaceId: string, event: AuditEventInput): Promise<void> {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor } from '../access/actor.ts';
-import { can, type Role } from '../access/permissions.ts';
+import { can, type Permission, type Role } from '../access/permissions.ts';
 import { AppError } from '../core/errors.ts';
 
 export interface WorkspaceRoles {
@@ -40,11 +40,35 @@ export function workspaceGate(roles: WorkspaceRoles, mfa: WorkspaceMfaPolicy) {
   };
 }
 
-/** Fails start-up when a workspace route forgets to declare its permission. */
+/** A workspace route as registered, with the permission it declared (ACC-01). */
+export interface WorkspaceRoute {
+  method: string;
+  url: string;
+  permission: Permission;
+  /** The route's body schema, if it takes a body. */
+  body?: unknown;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every `/api/w/…` route with its declared permission, collected as routes register: the route × permission table behind ACC-01. */
+    workspaceRoutes: readonly WorkspaceRoute[];
+  }
+}
+
+/** Fails start-up when a workspace route forgets to declare its permission, and records those that do on `app.workspaceRoutes`. */
 export function requireDeclaredPermissions(app: FastifyInstance): void {
+  const routes: WorkspaceRoute[] = [];
+  app.decorate('workspaceRoutes', routes);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/w/') && !route.config?.permission && route.method !== 'HEAD') {
+    if (!route.url.startsWith('/api/w/')) return;
+    const permission = route.config?.permission;
+    if (!permission) {
+      if (route.method === 'HEAD') return;
       throw new Error(`workspace route ${String(route.method)} ${route.url} declares no permission`);
+    }
+    for (const method of [route.method].flat()) {
+      routes.push({ method, url: route.url, permission, ...(route.schema?.body === undefined ? {} : { body: route.schema.body }) });
     }
   });
 }

@@ -75,6 +75,7 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     controlAudit,
     workspaceAudit: (id) => databases.open(id).audit,
     workspaceExists: (id) => workspaces.exists(id),
+    roleOf: (id, actor) => members.roleIn(id, actor),
   });
   const secret = identitySecret(keyring);
   const cookie = sessionCookie(servesHttps(config));

@@ -104,4 +104,28 @@ describe('workspace API keys', () => {
     expect(JSON.parse(text)).toMatchObject({ role: 'viewer', revokedAt: null });
     expect(text).not.toContain(viewer);
   });
+
+  it('[ACC-01] an admin can neither mint an owner key nor revoke one; an owner can (no escalation through keys)', async () => {
+    const admin = await enclave.addKey(workspace.id, 'admin');
+    const owners = () => enclave.server.platform.apiKeys.list(workspace.id).filter((key) => key.role === 'owner' && !key.revokedAt);
+    const before = owners().length;
+    const minted = await enclave.request('POST', `/api/w/${workspace.id}/api-keys`, { token: admin, body: { name: 'escalate', role: 'owner' } });
+    expect(minted.status).toBe(403);
+    expect(((await minted.json()) as { error: { code: string } }).error.code).toBe('owner_required');
+    expect(owners()).toHaveLength(before);
+    const ownerKeyId = owners()[0]!.id;
+    const revoked = await enclave.request('DELETE', `/api/w/${workspace.id}/api-keys/${ownerKeyId}`, { token: admin });
+    expect(revoked.status).toBe(403);
+    expect(owners()).toHaveLength(before);
+    expect((await enclave.request('POST', `/api/w/${workspace.id}/api-keys`, { token: admin, body: { name: 'fine', role: 'admin' } })).status).toBe(201);
+    expect((await enclave.request('POST', `/api/w/${workspace.id}/api-keys`, { token: workspace.token, body: { name: 'second owner', role: 'owner' } })).status).toBe(201);
+  });
+
+  it('[ACC-01] an admin member signed in with a session cannot mint an owner key either', async () => {
+    const person = await enclave.createUser('Adam Admin');
+    await enclave.addMember(workspace.id, person, 'admin');
+    const cookie = await enclave.signIn(person);
+    const minted = await enclave.request('POST', `/api/w/${workspace.id}/api-keys`, { cookie, body: { name: 'escalate', role: 'owner' }, headers: { origin: enclave.url } });
+    expect(minted.status).toBe(403);
+  });
 });
