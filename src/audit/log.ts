@@ -53,7 +53,8 @@ const RETENTION_ACTOR = { type: 'system', id: 'audit-retention' } as const;
 export class AuditLog {
   readonly #store: AuditStore;
   readonly #scope: string;
-  readonly #privateKey: KeyObject;
+  readonly #signingSeed: Buffer;
+  #privateKey: KeyObject | undefined;
   readonly #checkpointFile: string;
   readonly #keyVersion: number;
   readonly #checkpointEvery: number;
@@ -78,7 +79,9 @@ export class AuditLog {
     this.#checkpointEvery = positiveInteger('checkpointEvery', options.checkpointEvery ?? 1000);
     this.#store = new AuditStore(options.db);
     this.#scope = options.scope;
-    this.#privateKey = auditSigningKeys(options.signingSeed).privateKey;
+    if (options.signingSeed.length !== 32) throw new Error('audit signing seeds are 32 bytes');
+    // The key is imported at the first signature: most opens of a workspace sign nothing.
+    this.#signingSeed = options.signingSeed;
     this.#checkpointFile = options.checkpointFile;
     this.#clock = options.clock ?? (() => new Date());
     this.#appendBatch = options.db.transaction((rows: EventRow[]) => this.#append(rows));
@@ -239,7 +242,7 @@ export class AuditLog {
         signedAt: this.#clock().toISOString(),
         keyVersion: this.#keyVersion,
       },
-      this.#privateKey,
+      (this.#privateKey ??= auditSigningKeys(this.#signingSeed).privateKey),
     );
     this.#store.insertStatement(statement);
     appendStatementLine(this.#checkpointFile, statement);

@@ -22,6 +22,8 @@ export function migrate(db: SqliteDatabase, kind: string, migrations: readonly M
       `the ${kind} database is at schema version ${current}, newer than this Enclave knows (${migrations.length}); upgrade Enclave`,
     );
   }
+  // Opening an up-to-date database is the common case: no write lock for it.
+  if (current === migrations.length) return current;
   const apply = db.transaction(() => {
     for (let version = current; version < migrations.length; version++) {
       db.exec(migrations[version]!.sql);
