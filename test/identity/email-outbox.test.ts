@@ -32,6 +32,18 @@ describe('dev outbox in development mode without SMTP', () => {
     expect(enclave.logs.join('\n')).not.toContain(new URL(link).searchParams.get('token')!);
   });
 
+  it('[IDN-02] the outbox holds working sign-in links, so it answers only clients on this machine', async () => {
+    const proxied = await startTestServer({ trustProxy: ['127.0.0.1'] });
+    try {
+      expect((await proxied.request('GET', '/api/dev/outbox')).status).toBe(200);
+      const remote = await proxied.request('GET', '/api/dev/outbox', { headers: { 'x-forwarded-for': '203.0.113.7' } });
+      expect(remote.status).toBe(404);
+      expect(await remote.text()).not.toContain('mails');
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it(`keeps only the newest ${DEV_OUTBOX_LIMIT} mails`, async () => {
     const outbox = enclave.server.platform.devOutbox!;
     for (let i = 0; i < DEV_OUTBOX_LIMIT + 5; i++) await outbox.send({ to: `n${i}@people.example`, subject: `mail ${i}`, text: 'x' });
