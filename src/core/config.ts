@@ -70,11 +70,13 @@ export const configSchema = z
         from: z.email(),
       })
       .optional(),
-    /** IDN-01, IDN-02: how long the links mailed for email verification and magic-link sign-in work. */
+    /** IDN-01, IDN-02: how long the links mailed for email verification, magic-link sign-in and workspace invitations work. */
     links: z
       .strictObject({
         magicLinkSeconds: seconds.max(3600).default(10 * 60),
         emailVerificationSeconds: seconds.max(7 * 86400).default(24 * 3600),
+        /** How long a workspace invitation mailed to an address works. */
+        invitationSeconds: seconds.max(30 * 86400).default(7 * 86400),
       })
       .prefault({}),
     /** SES-01, SES-05: how long a signed-in session lives, idle and in total, and how often its token changes. */

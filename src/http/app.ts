@@ -9,6 +9,7 @@ import type { Logger } from '../core/logger.ts';
 import { AppError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { devOutboxRoutes } from '../email/routes.ts';
+import { acceptInvitationRoutes, invitationRoutes } from '../invitations/routes.ts';
 import { linkRoutes } from '../identity/magic-link-routes.ts';
 import { identityRoutes } from '../identity/routes.ts';
 import { memberRoutes, myWorkspaceRoutes } from '../members/routes.ts';
@@ -116,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(async (scope) => {
     scope.addHook('onRequest', limitActor);
     await scope.register(myWorkspaceRoutes, { members: platform.members });
+    await scope.register(acceptInvitationRoutes, { invitations: platform.invitations, perIpPerMinute: config.rateLimit.signInPerIpPerMinute });
   });
   await app.register(
     async (scope) => {
@@ -123,6 +125,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       scope.addHook('onRequest', limitActor);
       await scope.register(workspaceRoutes, { workspaces: platform.workspaces });
       await scope.register(memberRoutes, { members: platform.members });
+      await scope.register(invitationRoutes, { invitations: platform.invitations, publicOrigin });
       await scope.register(workspaceSecurityRoutes, { mfa: platform.mfa });
       await scope.register(apiKeyRoutes, { apiKeys: platform.apiKeys });
       await scope.register(auditRoutes, {

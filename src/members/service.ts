@@ -82,6 +82,24 @@ export class MemberService {
     return this.#toMember(findMember(this.#deps.controlDb, workspaceId, user.id)!);
   }
 
+  /**
+   * A signed-in person joins through an invitation. `claim` consumes the invitation (or
+   * throws) inside the same transaction that adds the membership, so a used, raced or
+   * refused invitation adds nobody, and a refused membership leaves the invitation unused.
+   */
+  async joinByInvitation(claim: () => { workspaceId: string; role: Role }, meta: UserMeta): Promise<Membership> {
+    const db = this.#deps.controlDb;
+    const at = this.#now().toISOString();
+    const { workspaceId, role } = db.transaction(() => {
+      const invited = claim();
+      const row = { workspace_id: invited.workspaceId, user_id: meta.actor.id, role: invited.role, created_at: at, updated_at: at };
+      if (!insertMember(db, row)) throw new AppError(409, 'already_a_member', 'you are already a member of this workspace');
+      return invited;
+    })();
+    await this.#audit(workspaceId, auditEvent(meta, 'member.add', { type: 'user', id: meta.actor.id }, { workspaceId, role, via: 'invitation' }));
+    return { ...this.#deps.workspaces.get(workspaceId), role };
+  }
+
   async changeRole(workspaceId: string, userId: string, role: Role, meta: RequestMeta): Promise<Member> {
     const db = this.#deps.controlDb;
     const from = db.transaction(() => {

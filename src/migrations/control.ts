@@ -149,4 +149,25 @@ export const controlMigrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    // Invitations by email: the mailed token is stored only as its SHA-256 (CRY-02); an
+    // invitation is pending until it is accepted, revoked or expires.
+    name: 'workspace invitations',
+    sql: `
+      CREATE TABLE workspace_invitation (
+        id TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL REFERENCES workspace(id),
+        email TEXT NOT NULL,
+        role TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        invited_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        accepted_at TEXT,
+        accepted_by TEXT,
+        revoked_at TEXT
+      ) STRICT;
+      CREATE INDEX workspace_invitation_workspace ON workspace_invitation(workspace_id, email);
+    `,
+  },
 ];

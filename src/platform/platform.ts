@@ -15,6 +15,7 @@ import { SessionService } from '../identity/sessions.ts';
 import { EmailVerificationService } from '../identity/verification.ts';
 import type { DevOutbox } from '../email/dev-outbox.ts';
 import { openMailer } from '../email/mailer.ts';
+import { InvitationService } from '../invitations/service.ts';
 import { MemberService } from '../members/service.ts';
 import { MfaService } from '../mfa/service.ts';
 import { controlMigrations } from '../migrations/control.ts';
@@ -35,6 +36,7 @@ export interface Platform {
   identity: IdentityService;
   sessions: SessionService;
   members: MemberService;
+  invitations: InvitationService;
   mfa: MfaService;
   emailVerification: EmailVerificationService;
   magicLinks: MagicLinkService;
@@ -111,6 +113,16 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     identity,
     workspaceAudit: (id) => databases.open(id).audit,
   });
+  const invitations = new InvitationService({
+    controlDb,
+    controlAudit,
+    workspaces,
+    members,
+    identity,
+    mailer,
+    workspaceAudit: (id) => databases.open(id).audit,
+    ttlSeconds: config.links.invitationSeconds,
+  });
   return {
     config,
     keyring,
@@ -122,6 +134,7 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     identity,
     sessions,
     members,
+    invitations,
     mfa,
     emailVerification,
     magicLinks,

@@ -23,6 +23,7 @@ const BODIES: Record<string, unknown> = {
   'PATCH /api/w/:workspaceId/security': { requireMfa: false },
   // The lowest role a key can have, so the row tests the gate, not what role a manager may hand out.
   'POST /api/w/:workspaceId/api-keys': { name: 'matrix key', role: 'viewer' },
+  'POST /api/w/:workspaceId/invitations': { email: 'matrix-invitee@people.example', role: 'viewer' },
 };
 
 type ActorKind = 'anonymous' | 'session' | 'key';
@@ -90,7 +91,10 @@ describe('the role × route matrix, generated from the permission catalogue', ()
       // Targets for the path's other ids: never one of the actors.
       await enclave.addMember(workspace.id, target, 'viewer');
       const targetKey = (await enclave.server.platform.apiKeys.create(workspace.id, { name: 'target', role: 'viewer' }, { actor: { type: 'operator', id: 'matrix' } })).apiKey.id;
-      const params: Record<string, string> = { workspaceId: workspace.id, userId: target.id, keyId: targetKey };
+      const targetInvitation = (
+        await enclave.server.platform.invitations.create(workspace.id, { email: 'matrix-target@people.example', role: 'viewer' }, { actor: { type: 'operator', id: 'matrix' } }, { origin: enclave.url, log: () => {} })
+      ).id;
+      const params: Record<string, string> = { workspaceId: workspace.id, userId: target.id, keyId: targetKey, invitationId: targetInvitation };
       const path = route.url.replace(/:(\w+)/g, (_match, param: string) => {
         if (!(param in params)) throw new Error(`${name}: no plausible value for :${param}; add one to the matrix's params`);
         return params[param]!;

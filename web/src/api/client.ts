@@ -6,6 +6,8 @@ import type {
   AuditVerification,
   CreatedApiKey,
   Health,
+  Invitation,
+  Membership,
   NewApiKey,
   Profile,
   ProfileUpdate,
@@ -46,6 +48,11 @@ export async function call<T>(path: string, options: CallOptions = {}): Promise<
 
 export function fetchHealth(): Promise<Health> {
   return call<Health>('/healthz');
+}
+
+/** The signed-in person accepts a mailed invitation and gets the workspace they joined, with their role in it. */
+export function acceptInvitation(token: string): Promise<Membership> {
+  return call<Membership>('/api/invitations/accept', { method: 'POST', body: { token } });
 }
 
 /** The workspace API, bound to one connection. */
@@ -105,6 +112,18 @@ export class EnclaveClient {
 
   removeMember(userId: string): Promise<void> {
     return this.#call<void>(`/members/${encodeURIComponent(userId)}`, { method: 'DELETE' });
+  }
+
+  async invitations(): Promise<Invitation[]> {
+    return (await this.#call<{ invitations: Invitation[] }>('/invitations')).invitations;
+  }
+
+  invite(email: string, role: Role): Promise<Invitation> {
+    return this.#call<Invitation>('/invitations', { method: 'POST', body: { email, role } });
+  }
+
+  revokeInvitation(invitationId: string): Promise<void> {
+    return this.#call<void>(`/invitations/${encodeURIComponent(invitationId)}`, { method: 'DELETE' });
   }
 
   auditEvents(page: { after?: number; limit: number }): Promise<AuditEventPage> {

@@ -114,3 +114,12 @@ export interface Member {
   createdAt: string;
   updatedAt: string;
 }
+
+/** A pending invitation as managers see it; its token exists only in the mail. */
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+  expiresAt: string;
+}

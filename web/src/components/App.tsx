@@ -2,8 +2,9 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { currentSession } from '../api/account.ts';
 import type { ApiError } from '../api/api-error.ts';
 import { type Connection, EnclaveClient, fetchHealth } from '../api/client.ts';
-import type { Health, User, Workspace } from '../api/types.ts';
+import type { Health, Membership, User, Workspace } from '../api/types.ts';
 import { useCurrentPage, useDocumentTitle, OVERVIEW } from '../pages.ts';
+import { AcceptInvitationPage, takeInvitationToken } from './AcceptInvitationPage.tsx';
 import { ConnectForm } from './ConnectForm.tsx';
 import { Header } from './Header.tsx';
 import { KeyConnectionControls } from './KeyConnectionControls.tsx';
@@ -23,6 +24,21 @@ export function App() {
   const [health, setHealth] = useState<Health | undefined>();
   const [access, setAccess] = useState<Access>({ kind: 'checking' });
   const { page, open } = useCurrentPage();
+  // A mailed invitation link: its token is kept in memory only, until accepted once signed in.
+  const [invitationToken, setInvitationToken] = useState(takeInvitationToken);
+  const [joinedId, setJoinedId] = useState<string | undefined>();
+  const accepted = useCallback(
+    (membership: Membership) => {
+      setJoinedId(membership.id);
+      setInvitationToken(undefined);
+      open('overview');
+    },
+    [open],
+  );
+  const leaveInvitation = useCallback(() => {
+    setInvitationToken(undefined);
+    open('overview');
+  }, [open]);
 
   useEffect(() => {
     // The badge and version are a courtesy: when /healthz fails, signing in reports the outage.
@@ -62,8 +78,13 @@ export function App() {
 
   return (
     <div className="app">
-      {access.kind === 'person' ? (
-        <SignedInShell user={access.user} health={health} page={page} onOpen={open} onSignedOut={endSession} />
+      {access.kind === 'person' && invitationToken !== undefined ? (
+        <>
+          <Header health={health} />
+          <AcceptInvitationPage token={invitationToken} onAccepted={accepted} onDone={leaveInvitation} />
+        </>
+      ) : access.kind === 'person' ? (
+        <SignedInShell key={joinedId} user={access.user} health={health} page={page} onOpen={open} onSignedOut={endSession} initialWorkspaceId={joinedId} />
       ) : (
         <Header health={health}>
           {access.kind === 'key' && <KeyConnectionControls workspace={access.workspace} onDisconnect={() => endAccess('connect')} />}
@@ -76,6 +97,11 @@ export function App() {
       )}
       {access.kind === 'key' && keyClient && (
         <WorkspaceView client={keyClient} workspace={access.workspace} page={keyPage} onOpen={open} />
+      )}
+      {access.kind === 'signed-out' && invitationToken !== undefined && (
+        <p className="notice" role="status">
+          You have a workspace invitation. Sign in with the address it was sent to, and it is accepted.
+        </p>
       )}
       {access.kind === 'signed-out' &&
         (signedOutPage?.id === 'sign-up' ? (

@@ -5,6 +5,7 @@ import { useApiQuery } from '../api/use-api-query.ts';
 import { plural } from '../plural.ts';
 import { DataTable } from './DataTable.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
+import { InvitationsSection } from './InvitationsSection.tsx';
 import { MemberRow } from './MemberRow.tsx';
 import { PageHeading } from './PageHeading.tsx';
 
@@ -48,6 +49,7 @@ export function MembersPage({ client, role, userId }: MembersPageProps) {
           </DataTable>
         )}
       </section>
+      {canManage && <InvitationsSection client={client} />}
     </>
   );
 }

@@ -20,12 +20,14 @@ interface SignedInShellProps {
   onOpen(id: PageId): void;
   /** The session is over: signed out here, or refused by the server (the reason is then given). */
   onSignedOut(reason?: ApiError): void;
+  /** The workspace to open first, such as one just joined through an invitation. */
+  initialWorkspaceId?: string | undefined;
 }
 
 /** The dashboard for a signed-in person: their workspaces, the open one's pages, and their own account. */
-export function SignedInShell({ user, health, page, onOpen, onSignedOut }: SignedInShellProps) {
+export function SignedInShell({ user, health, page, onOpen, onSignedOut, initialWorkspaceId }: SignedInShellProps) {
   const workspaces = useApiQuery(useCallback(() => listWorkspaces(), []));
-  const [selectedId, setSelectedId] = useState<string | undefined>();
+  const [selectedId, setSelectedId] = useState<string | undefined>(initialWorkspaceId);
   const [signingOut, setSigningOut] = useState(false);
   const [signOutFailure, setSignOutFailure] = useState<ApiError | undefined>();
   const list = workspaces.result.state === 'loaded' ? workspaces.result.value : [];
