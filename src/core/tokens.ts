@@ -18,8 +18,14 @@ export interface IssuedToken {
 }
 
 export function issueToken(kind: TokenKind): IssuedToken {
-  const token = `${kind}_${randomBytes(32).toString('base64url')}`;
+  const token = `${kind}_${newSecret().secret}`;
   return { token, hash: hashToken(token), hint: `${token.slice(0, 8)}…` };
+}
+
+/** 256 random bits in base64url, and the SHA-256 that is all a store may keep of them. */
+export function newSecret(): { secret: string; hash: string } {
+  const secret = randomBytes(32).toString('base64url');
+  return { secret, hash: hashToken(secret) };
 }
 
 export function hashToken(token: string): string {

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { UserActor, UserMeta } from '../access/actor.ts';
 import { auditEvent } from '../access/audit-event.ts';
 import type { AuditLog } from '../audit/log.ts';
 import type { SqliteDatabase } from '../core/database.ts';
 import { AppError } from '../core/errors.ts';
-import { hashToken } from '../core/tokens.ts';
+import { hashToken, newSecret } from '../core/tokens.ts';
 import { expiredSessionCookie, readSessionToken, serializeSessionCookie, type SessionCookie } from './cookie.ts';
 import type { SessionSummary } from './schema.ts';
 import {
@@ -98,9 +97,9 @@ export class SessionService {
     const expiresMs = Math.min(nowMs + policy.idleTimeoutSeconds * 1000, absoluteEnd);
     const expiresAt = new Date(expiresMs).toISOString();
     if (nowMs - Date.parse(row.tokenIssuedAt ?? row.createdAt) >= policy.rotationSeconds * 1000) {
-      const newToken = randomBytes(32).toString('base64url');
+      const { secret: newToken, hash: newTokenHash } = newSecret();
       const graceUntil = new Date(nowMs + policy.rotationGraceSeconds * 1000).toISOString();
-      const change = { id: row.id, currentTokenHash: tokenHash, newTokenHash: hashToken(newToken), now: now.toISOString(), graceUntil, expiresAt };
+      const change = { id: row.id, currentTokenHash: tokenHash, newTokenHash, now: now.toISOString(), graceUntil, expiresAt };
       if (rotateSessionToken(db, change)) {
         return { actor, setCookie: serializeSessionCookie(cookie, newToken, secret, (expiresMs - nowMs) / 1000) };
       }
@@ -133,11 +132,11 @@ export class SessionService {
     const row = findSessionByTokenHash(db, pending.tokenHash, now.toISOString());
     if (!row) return undefined;
     const expiresMs = Math.min(now.getTime() + policy.idleTimeoutSeconds * 1000, Date.parse(row.createdAt) + policy.absoluteTimeoutSeconds * 1000);
-    const newToken = randomBytes(32).toString('base64url');
+    const { secret: newToken, hash: newTokenHash } = newSecret();
     const change = {
       id: pending.sessionId,
       currentTokenHash: pending.tokenHash,
-      newTokenHash: hashToken(newToken),
+      newTokenHash,
       now: now.toISOString(),
       expiresAt: new Date(expiresMs).toISOString(),
     };

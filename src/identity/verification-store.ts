@@ -1,6 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { statement, type SqliteDatabase } from '../core/database.ts';
-import { hashToken } from '../core/tokens.ts';
+import { hashToken, newSecret } from '../core/tokens.ts';
 
 /** What a mailed link is for; a token issued for one purpose never works for another. */
 export type LinkPurpose = 'magic-link' | 'email-verification';
@@ -15,7 +15,7 @@ function identifier(purpose: LinkPurpose, token: string): string {
 }
 
 export function issueLinkToken(db: SqliteDatabase, purpose: LinkPurpose, userId: string, ttlSeconds: number, now: Date): string {
-  const token = randomBytes(32).toString('base64url');
+  const token = newSecret().secret;
   const at = now.toISOString();
   // Expired links of this purpose are swept whenever a new one is issued, so the table stays small.
   statement(db, 'DELETE FROM "verification" WHERE "identifier" LIKE ? AND "expiresAt" <= ?').run(`enclave:${purpose}:%`, at);

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { idPattern } from '../core/ids.ts';
 import { emailSchema } from '../identity/schema.ts';
 import { roleSchema } from '../members/schema.ts';
 
-export const invitationIdSchema = z.string().regex(/^inv_[0-9a-f]{32}$/, 'must be an invitation id');
+export const invitationIdSchema = z.string().regex(idPattern('inv'), 'must be an invitation id');
 
 /** Invitation tokens are 32 random bytes in base64url; anything else is refused before a lookup. */
 export const invitationTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be an invitation token');

@@ -1,4 +1,3 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { RequestMeta, UserMeta } from '../access/actor.ts';
 import { auditEvent } from '../access/audit-event.ts';
 import type { Role } from '../access/permissions.ts';
@@ -6,7 +5,8 @@ import type { AuditEventInput } from '../audit/event.ts';
 import type { AuditLog } from '../audit/log.ts';
 import type { SqliteDatabase } from '../core/database.ts';
 import { AppError } from '../core/errors.ts';
-import { hashToken } from '../core/tokens.ts';
+import { newId } from '../core/ids.ts';
+import { hashToken, newSecret } from '../core/tokens.ts';
 import { lifetimeInWords, sendInBackground, type MailContext, type Mailer } from '../email/mailer.ts';
 import type { IdentityService } from '../identity/service.ts';
 import type { Membership } from '../members/schema.ts';
@@ -66,9 +66,9 @@ export class InvitationService {
     }
     const now = this.#now();
     const at = now.toISOString();
-    const token = randomBytes(32).toString('base64url');
+    const token = newSecret().secret;
     const row: InvitationRow = {
-      id: `inv_${randomUUID().replaceAll('-', '')}`,
+      id: newId('inv'),
       workspace_id: workspaceId,
       email,
       role: input.role,
