@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from '../core/database.ts';
+import { statement, type SqliteDatabase } from '../core/database.ts';
 import { HASH_INPUT_SQL } from './chain.ts';
 import type { AuditEvent, EventRow } from './event.ts';
 import type { StatementKind } from './signing.ts';
@@ -146,18 +146,59 @@ export function listStatements(db: SqliteDatabase, only?: { kind: StatementKind;
 
 export const MAX_EVENT_PAGE = 1000;
 
-/** Cursor paging for routes and export: events after `afterSeq`, oldest first. */
-export function listEvents(db: SqliteDatabase, page: { afterSeq?: number; limit: number }): AuditEvent[] {
+/** What a reader may narrow the log to; every field is optional and they combine with AND. */
+export interface EventFilter {
+  action?: string;
+  actor?: { type: string; id: string };
+  /** ISO 8601 instants, inclusive. */
+  since?: string;
+  until?: string;
+}
+
+export interface EventPage extends EventFilter {
+  afterSeq?: number;
+  limit: number;
+}
+
+/**
+ * Cursor paging for routes and export: events after `afterSeq`, oldest first, optionally
+ * filtered. The filters walk the seq order without their own indexes: an index per column
+ * would slow every append, and reading the log is rare next to writing it.
+ */
+export function listEvents(db: SqliteDatabase, page: EventPage): AuditEvent[] {
   const afterSeq = page.afterSeq ?? 0;
   if (!Number.isSafeInteger(afterSeq) || afterSeq < 0) throw new RangeError('afterSeq must be a non-negative integer');
   if (!Number.isSafeInteger(page.limit) || page.limit < 1 || page.limit > MAX_EVENT_PAGE) {
     throw new RangeError(`limit must be an integer from 1 to ${MAX_EVENT_PAGE}`);
   }
-  const rows = db
-    .prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?`)
+  const conditions: [sql: string, ...values: string[]][] = [];
+  if (page.action !== undefined) conditions.push(['action = ?', page.action]);
+  if (page.actor !== undefined) conditions.push(['actor_type = ? AND actor_id = ?', page.actor.type, page.actor.id]);
+  if (page.since !== undefined) conditions.push(['occurred_at >= ?', page.since]);
+  if (page.until !== undefined) conditions.push(['occurred_at <= ?', page.until]);
+  const where = ['seq > ?', ...conditions.map(([sql]) => sql)].join(' AND ');
+  const values = [afterSeq, ...conditions.flatMap(([, ...bound]) => bound), page.limit];
+  // Each filter combination is its own SQL text, so the statement cache holds at most 16.
+  const rows = statement(db, `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE ${where} ORDER BY seq LIMIT ?`)
     .raw(true)
-    .all(afterSeq, page.limit);
+    .all(...values) as EventRow[];
   return rows.map(toAuditEvent);
+}
+
+export interface EventFacets {
+  actions: string[];
+  actors: { type: string; id: string }[];
+}
+
+/** The distinct actions and actors in the log, for a reader's filter choices. */
+export function eventFacets(db: SqliteDatabase): EventFacets {
+  return {
+    actions: statement(db, 'SELECT DISTINCT action FROM audit_events ORDER BY action').pluck().all() as string[],
+    actors: statement(db, 'SELECT DISTINCT actor_type AS type, actor_id AS id FROM audit_events ORDER BY actor_type, actor_id').all() as {
+      type: string;
+      id: string;
+    }[],
+  };
 }
 
 function toAuditEvent(row: EventRow): AuditEvent {

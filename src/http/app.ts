@@ -130,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await scope.register(apiKeyRoutes, { apiKeys: platform.apiKeys });
       await scope.register(auditRoutes, {
         events: (workspaceId, page) => platform.workspaces.auditEvents(workspaceId, page),
+        facets: (workspaceId) => platform.workspaces.auditFacets(workspaceId),
         verify: (workspaceId) => platform.workspaces.verifyAudit(workspaceId),
       });
     },

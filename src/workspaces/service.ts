@@ -3,7 +3,7 @@ import { auditEvent } from '../access/audit-event.ts';
 import type { AuditEvent } from '../audit/event.ts';
 import type { AuditLog } from '../audit/log.ts';
 import { auditSigningKeys } from '../audit/signing.ts';
-import { listEvents } from '../audit/store.ts';
+import { eventFacets, listEvents, type EventFacets, type EventPage } from '../audit/store.ts';
 import { verifyAuditChain, type AuditVerification } from '../audit/verify.ts';
 import { auditCheckpointPath, workspaceDir } from '../core/layout.ts';
 import type { SqliteDatabase } from '../core/database.ts';
@@ -114,10 +114,16 @@ export class WorkspaceService {
     return { workspaceId, displayName: next.display_name, description: next.description, updatedAt: next.updated_at };
   }
 
-  auditEvents(workspaceId: string, page: { afterSeq: number; limit: number }): AuditEvent[] {
+  auditEvents(workspaceId: string, page: EventPage): AuditEvent[] {
     const handle = this.#deps.databases().open(workspaceId);
     handle.audit.flush();
     return listEvents(handle.db, page);
+  }
+
+  auditFacets(workspaceId: string): EventFacets {
+    const handle = this.#deps.databases().open(workspaceId);
+    handle.audit.flush();
+    return eventFacets(handle.db);
   }
 
   /** Checks the workspace's audit chain against its signed checkpoints (LOG-02). */

@@ -73,4 +73,28 @@ describeInBrowser('the dashboard in a real browser: audit log', () => {
     await expect(page.getByRole('button', { name: 'Load more' }).count()).resolves.toBe(0);
     await context.close();
   });
+
+  test('[LOG-01] the filters ask the server, so they find events that were never loaded', async () => {
+    const workspace = await harness.enclave.createWorkspace('Acme Analytics');
+    for (let change = 1; change <= 110; change++) {
+      await harness.enclave.server.platform.workspaces.updateProfile(workspace.id, { description: `revision ${change}` }, operator);
+    }
+    await harness.enclave.addKey(workspace.id, 'viewer');
+    const { page, context } = await openDashboard(harness, workspace);
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByText('Showing the first 100 events; newer ones follow.').waitFor();
+
+    // The key creations come after the first page of 100 events, and only the server has them.
+    await page.getByLabel('Action').selectOption('api_key.create');
+    await page.getByText('Showing all 2 matching events.').waitFor();
+    const events = page.getByRole('table').locator('tbody tr');
+    await expect(events.count()).resolves.toBe(2);
+    await page.getByLabel('From').fill('2000-01-01T00:00');
+    await page.getByLabel('Until').fill('2000-01-02T00:00');
+    await page.getByText('No event matches these filters.').waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByText('Showing the first 100 events; newer ones follow.').waitFor();
+    await saveScreenshot(page, 'audit-log-filters');
+    await context.close();
+  });
 });

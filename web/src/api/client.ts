@@ -3,6 +3,8 @@ import type {
   ApiKey,
   Member,
   AuditEventPage,
+  AuditFacets,
+  AuditFilter,
   AuditVerification,
   CreatedApiKey,
   Health,
@@ -126,10 +128,15 @@ export class EnclaveClient {
     return this.#call<void>(`/invitations/${encodeURIComponent(invitationId)}`, { method: 'DELETE' });
   }
 
-  auditEvents(page: { after?: number; limit: number }): Promise<AuditEventPage> {
+  auditEvents(page: { after?: number; limit: number }, filter: AuditFilter): Promise<AuditEventPage> {
     const query = new URLSearchParams({ limit: String(page.limit) });
     if (page.after !== undefined) query.set('after', String(page.after));
+    for (const [name, value] of Object.entries(filter)) if (value !== '') query.set(name, value);
     return this.#call<AuditEventPage>(`/audit-events?${query.toString()}`);
+  }
+
+  auditFacets(): Promise<AuditFacets> {
+    return this.#call<AuditFacets>('/audit-events/facets');
   }
 
   auditVerification(): Promise<AuditVerification> {

@@ -73,6 +73,23 @@ export interface AuditEventPage {
   nextAfter: number | null;
 }
 
+/** Narrows the log on the server; empty fields match everything. */
+export interface AuditFilter {
+  /** An exact action, or ''. */
+  action: string;
+  /** `type:id` of an actor, or ''. */
+  actor: string;
+  /** ISO 8601 instants, or ''. */
+  since: string;
+  until: string;
+}
+
+/** The actions and actors present in the log, to choose filters from. */
+export interface AuditFacets {
+  actions: string[];
+  actors: { type: string; id: string }[];
+}
+
 export interface AuditVerification {
   ok: boolean;
   events: number;

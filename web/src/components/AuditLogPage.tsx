@@ -5,7 +5,8 @@ import { useApiQuery } from '../api/use-api-query.ts';
 import { plural } from '../plural.ts';
 import { AuditChainBanner } from './AuditChainBanner.tsx';
 import { AuditEventTable } from './AuditEventTable.tsx';
-import { type AuditFilter, AuditFilters, matches, NO_FILTER } from './AuditFilters.tsx';
+import type { AuditFilter } from '../api/types.ts';
+import { AuditFilters, isFiltering, NO_FILTER } from './AuditFilters.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { PageHeading } from './PageHeading.tsx';
 
@@ -16,26 +17,29 @@ interface AuditLogPageProps {
 }
 
 export function AuditLogPage({ client }: AuditLogPageProps) {
-  // One load for both, so a role that may not read the log gets one clear refusal, not two.
+  const [filter, setFilter] = useState<AuditFilter>(NO_FILTER);
+  // One load for all three, so a role that may not read the log gets one clear refusal, not three.
   const log = useApiQuery(
     useCallback(async () => {
-      const [verification, page] = await Promise.all([client.auditVerification(), client.auditEvents({ limit: PAGE_SIZE })]);
-      return { verification, checkedAt: new Date().toISOString(), ...page };
-    }, [client]),
+      const [verification, facets, page] = await Promise.all([
+        client.auditVerification(),
+        client.auditFacets(),
+        client.auditEvents({ limit: PAGE_SIZE }, filter),
+      ]);
+      return { verification, facets, checkedAt: new Date().toISOString(), ...page };
+    }, [client, filter]),
   );
   const loaded = log.result.state === 'loaded' ? log.result.value : undefined;
   const nextAfter = loaded ? loaded.nextAfter : null;
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreFailure, setMoreFailure] = useState<ApiError | undefined>();
-  const [filter, setFilter] = useState<AuditFilter>(NO_FILTER);
-  const filtering = filter.action !== '' || filter.actor !== '';
-  const shown = loaded ? loaded.events.filter((event) => matches(event, filter)) : [];
+  const filtering = isFiltering(filter);
 
   async function loadMore(after: number) {
     setLoadingMore(true);
     setMoreFailure(undefined);
     try {
-      const next = await client.auditEvents({ after, limit: PAGE_SIZE });
+      const next = await client.auditEvents({ after, limit: PAGE_SIZE }, filter);
       log.update((shown) => ({ ...shown, events: [...shown.events, ...next.events], nextAfter: next.nextAfter }));
     } catch (error) {
       setMoreFailure(toApiError(error));
@@ -56,19 +60,17 @@ export function AuditLogPage({ client }: AuditLogPageProps) {
           <AuditChainBanner verification={loaded.verification} checkedAt={loaded.checkedAt} onCheckAgain={log.reload} />
           <section className="card" aria-labelledby="events-heading">
             <h2 id="events-heading">Events</h2>
-            <AuditFilters events={loaded.events} filter={filter} onChange={setFilter} />
-            {filtering && shown.length === 0 ? (
-              <p className="muted">No loaded event matches these filters.</p>
+            <AuditFilters facets={loaded.facets} filter={filter} onChange={setFilter} />
+            {filtering && loaded.events.length === 0 ? (
+              <p className="muted">No event matches these filters.</p>
             ) : (
-              <AuditEventTable events={shown} />
+              <AuditEventTable events={loaded.events} />
             )}
             <div className="table-footer">
               <p className="muted" role="status">
-                {filtering
-                  ? `Matching: ${shown.length} of ${plural(loaded.events.length, 'loaded event')}${nextAfter === null ? '.' : '; load more to search further.'}`
-                  : nextAfter === null
-                    ? `Showing all ${plural(loaded.events.length, 'event')}.`
-                    : `Showing the first ${plural(loaded.events.length, 'event')}; newer ones follow.`}
+                {nextAfter === null
+                  ? `Showing all ${plural(loaded.events.length, filtering ? 'matching event' : 'event')}.`
+                  : `Showing the first ${plural(loaded.events.length, filtering ? 'matching event' : 'event')}; newer ones follow.`}
               </p>
               {nextAfter !== null && (
                 <button type="button" className="button" onClick={() => loadMore(nextAfter)} disabled={loadingMore}>
