@@ -15,6 +15,8 @@ export const PAGES = [
   { id: 'sign-in', path: '/sign-in', label: 'Sign in', area: 'signed-out' },
   { id: 'sign-up', path: '/sign-up', label: 'Create an account', area: 'signed-out' },
   { id: 'connect', path: '/connect', label: 'Connect with an API key', area: 'signed-out' },
+  // Development without SMTP only; App shows it whoever is signed in, since mails matter before and after.
+  { id: 'dev-outbox', path: '/dev/outbox', label: 'Development outbox', area: 'signed-out' },
 ] as const;
 
 export type Page = (typeof PAGES)[number];

@@ -6,6 +6,7 @@ import type { Health, Membership, User, Workspace } from '../api/types.ts';
 import { useCurrentPage, useDocumentTitle, OVERVIEW } from '../pages.ts';
 import { AcceptInvitationPage, takeInvitationToken } from './AcceptInvitationPage.tsx';
 import { ConnectForm } from './ConnectForm.tsx';
+import { DevOutboxPage } from './DevOutboxPage.tsx';
 import { Header } from './Header.tsx';
 import { KeyConnectionControls } from './KeyConnectionControls.tsx';
 import { SignedInShell } from './SignedInShell.tsx';
@@ -76,6 +77,15 @@ export function App() {
   };
   useDocumentTitle(titles[access.kind]);
 
+  if (page.id === 'dev-outbox') {
+    return (
+      <div className="app">
+        <Header health={health} />
+        <DevOutboxPage />
+      </div>
+    );
+  }
+
   return (
     <div className="app">
       {access.kind === 'person' && invitationToken !== undefined ? (
@@ -127,6 +137,12 @@ export function App() {
         ))}
       <footer className="app-footer">
         Enclave{health ? ` ${health.version}` : ''} · every security promise is enforced by code and proven by a test
+        {health?.mode === 'development' && (
+          <>
+            {' · '}
+            <a href="/dev/outbox">Development outbox</a>
+          </>
+        )}
       </footer>
     </div>
   );
