@@ -28,5 +28,4 @@ describeInBrowser('the dashboard in a real browser: development outbox', () => {
     expect(problems.cspViolations).toEqual([]);
     await context.close();
   });
-
 });
