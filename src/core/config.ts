@@ -41,6 +41,8 @@ export const configSchema = z
       })
       .prefault({}),
     auditCheckpointSeconds: seconds.default(60),
+    /** How often rows that stopped working when they expired (sessions, mailed links, old sign-in failures) are deleted. */
+    expirySweepSeconds: seconds.max(86_400).default(300),
     /** OPS-04: where vulnerability reports go (security.txt Contact); a mailto: or https: URL. */
     securityContact: z
       .string()

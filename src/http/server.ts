@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { publicOrigin, type EnclaveConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
+import { sweepExpired } from '../platform/expiry-sweeper.ts';
 import { openPlatform, type Platform } from '../platform/platform.ts';
 import { buildApp } from './app.ts';
 
@@ -55,6 +56,11 @@ export async function startServer(
     platform.databases.checkpointAll();
   }, config.auditCheckpointSeconds * 1000);
   checkpoints.unref();
+  const sweeps = setInterval(() => {
+    const swept = sweepExpired(platform.controlDb, { now: new Date(), forgetFailuresAfterSeconds: config.signInLockout.forgetAfterSeconds });
+    logger.debug({ swept }, 'expired rows deleted');
+  }, config.expirySweepSeconds * 1000);
+  sweeps.unref();
   return {
     app,
     platform,
@@ -63,6 +69,7 @@ export async function startServer(
     workspaceCount: platform.workspaces.list().length,
     async close() {
       clearInterval(checkpoints);
+      clearInterval(sweeps);
       await app.close();
       platform.close();
       logger.flush();

@@ -229,6 +229,26 @@ describe('session lifetime limits', () => {
     }
   });
 
+  it('[SES-01] the expiry sweeper deletes the rows of sessions that timed out, and keeps live ones', async () => {
+    const enclave = await startTestServer({ expirySweepSeconds: 1, sessions: { rotationSeconds: 2, rotationGraceSeconds: 1, idleTimeoutSeconds: 2, absoluteTimeoutSeconds: 60 } });
+    try {
+      const user = await enclave.createUser();
+      await enclave.signIn(user);
+      const live = new Browser(enclave, await enclave.signIn(user));
+      const rows = () => enclave.server.platform.controlDb.prepare('SELECT count(*) FROM "session" WHERE "userId" = ?').pluck().get(user.id);
+      expect(rows()).toBe(2);
+      const started = Date.now();
+      while (rows() !== 1 && Date.now() - started < 10_000) {
+        expect((await live.get('/api/auth/session')).status).toBe(200);
+        await sleep(500);
+      }
+      expect(rows()).toBe(1);
+      expect((await live.get('/api/auth/session')).status).toBe(200);
+    } finally {
+      await enclave.close();
+    }
+  });
+
   it('[SES-05] a configuration with an idle timeout past the absolute lifetime is refused', async () => {
     await expect(startTestServer({ sessions: { idleTimeoutSeconds: 7200, absoluteTimeoutSeconds: 3600 } })).rejects.toThrow(/idleTimeoutSeconds: must not exceed absoluteTimeoutSeconds/);
     await expect(startTestServer({ sessions: { rotationSeconds: 30, rotationGraceSeconds: 30 } })).rejects.toThrow(/rotationGraceSeconds/);

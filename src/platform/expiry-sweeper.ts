@@ -1,0 +1,36 @@
+import { statement, type SqliteDatabase } from '../core/database.ts';
+
+/** One kind of row that is dead once its deadline passes, and the SQL that removes it. */
+interface ExpiringRows {
+  name: string;
+  /** Deletes the rows dead at `?` (an ISO 8601 instant). */
+  sql: string;
+}
+
+/**
+ * Expired rows already fail every check that reads them; deleting them keeps the control
+ * database small and means a copy of it holds no more session or link hashes than it must.
+ */
+const EXPIRING: readonly ExpiringRows[] = [
+  { name: 'sessions', sql: 'DELETE FROM "session" WHERE "expiresAt" <= ?' },
+  { name: 'links', sql: 'DELETE FROM "verification" WHERE "expiresAt" <= ?' },
+];
+
+export interface SweepOptions {
+  now: Date;
+  /** Sign-in failures older than this no longer count toward a lockout (see sign-in-lockout.ts). */
+  forgetFailuresAfterSeconds: number;
+}
+
+/** Deletes every expired row and says how many of each kind went. */
+export function sweepExpired(db: SqliteDatabase, options: SweepOptions): Record<string, number> {
+  const at = options.now.toISOString();
+  const swept: Record<string, number> = {};
+  for (const rows of EXPIRING) swept[rows.name] = statement(db, rows.sql).run(at).changes;
+  const forgotten = new Date(options.now.getTime() - options.forgetFailuresAfterSeconds * 1000).toISOString();
+  swept.signInFailures = statement(
+    db,
+    'DELETE FROM sign_in_failure WHERE last_failure_at <= ? AND (locked_until IS NULL OR locked_until <= ?)',
+  ).run(forgotten, at).changes;
+  return swept;
+}
