@@ -28,6 +28,11 @@ export function workspaceDatabasePath(dataDir: string, workspaceId: string): str
   return join(workspaceDir(dataDir, workspaceId), 'workspace.db');
 }
 
+/** The one-time token that lets the first person create the owner account (see src/setup/). */
+export function setupTokenPath(dataDir: string): string {
+  return join(controlDir(dataDir), 'setup-token');
+}
+
 export function auditCheckpointPath(directory: string): string {
   return join(directory, 'audit-checkpoints.jsonl');
 }

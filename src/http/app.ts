@@ -15,6 +15,7 @@ import { identityRoutes } from '../identity/routes.ts';
 import { memberRoutes, myWorkspaceRoutes } from '../members/routes.ts';
 import { mfaRoutes, workspaceSecurityRoutes } from '../mfa/routes.ts';
 import type { Platform } from '../platform/platform.ts';
+import { setupRoutes } from '../setup/routes.ts';
 import { workspaceRoutes } from '../workspaces/routes.ts';
 import { registerDashboard } from './dashboard.ts';
 import { frameworkErrorHandler, registerErrorHandling } from './errors.ts';
@@ -99,6 +100,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicOrigin,
     signInPerIpPerMinute: config.rateLimit.signInPerIpPerMinute,
   });
+
+  await app.register(setupRoutes, { prefix: '/api/setup', setup: platform.setup, perIpPerMinute: config.rateLimit.signInPerIpPerMinute });
 
   await app.register(mfaRoutes, { prefix: '/api/auth/mfa', mfa: platform.mfa, perIpPerMinute: config.rateLimit.signInPerIpPerMinute });
 

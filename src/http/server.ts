@@ -23,7 +23,8 @@ export interface RunningServer {
   platform: Platform;
   origin: string;
   port: number;
-  workspaceCount: number;
+  /** While the server has no account: the file holding the first-run setup token. */
+  setupTokenPath: string | undefined;
   close(): Promise<void>;
 }
 
@@ -51,6 +52,7 @@ export async function startServer(
   const port = (app.server.address() as AddressInfo).port;
   const origin = publicOrigin(config, port);
   origins = [origin];
+  const setup = platform.setup.prepare();
   const checkpoints = setInterval(() => {
     platform.controlAudit.checkpoint();
     platform.databases.checkpointAll();
@@ -66,7 +68,7 @@ export async function startServer(
     platform,
     origin,
     port,
-    workspaceCount: platform.workspaces.list().length,
+    setupTokenPath: setup?.tokenPath,
     async close() {
       clearInterval(checkpoints);
       clearInterval(sweeps);

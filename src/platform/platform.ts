@@ -5,7 +5,7 @@ import { verifyAuditChain, type AuditVerification } from '../audit/verify.ts';
 import { servesHttps, type EnclaveConfig } from '../core/config.ts';
 import { openEncryptedDatabase, type SqliteDatabase } from '../core/database.ts';
 import { Keyring } from '../core/keyring.ts';
-import { auditCheckpointPath, controlDatabasePath, controlDir, ensureLayout } from '../core/layout.ts';
+import { auditCheckpointPath, controlDatabasePath, controlDir, ensureLayout, setupTokenPath } from '../core/layout.ts';
 import { migrate } from '../core/migrations.ts';
 import { sessionCookie } from '../identity/cookie.ts';
 import { MagicLinkService } from '../identity/magic-link.ts';
@@ -18,6 +18,7 @@ import { openMailer } from '../email/mailer.ts';
 import { InvitationService } from '../invitations/service.ts';
 import { MemberService } from '../members/service.ts';
 import { MfaService } from '../mfa/service.ts';
+import { SetupService } from '../setup/service.ts';
 import { controlMigrations } from '../migrations/control.ts';
 import { WorkspaceDatabases } from '../workspaces/databases.ts';
 import { WorkspaceService } from '../workspaces/service.ts';
@@ -40,6 +41,8 @@ export interface Platform {
   mfa: MfaService;
   emailVerification: EmailVerificationService;
   magicLinks: MagicLinkService;
+  /** First run: the owner account, while the server has none. */
+  setup: SetupService;
   /** Development without SMTP only. */
   devOutbox: DevOutbox | undefined;
   /** Checks the control plane's own audit chain (LOG-02). */
@@ -123,6 +126,7 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     workspaceAudit: (id) => databases.open(id).audit,
     ttlSeconds: config.links.invitationSeconds,
   });
+  const setup = new SetupService({ controlDb, controlAudit, identity, members, tokenPath: setupTokenPath(config.dataDir) });
   return {
     config,
     keyring,
@@ -138,6 +142,7 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     mfa,
     emailVerification,
     magicLinks,
+    setup,
     devOutbox,
     verifyControlAudit() {
       controlAudit.flush();

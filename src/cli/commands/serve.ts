@@ -14,13 +14,13 @@ export const serveCommand: Command = {
     const config = configFromArgs(args, io);
     const server = await startServer(config);
     io.stdout.write(`Enclave ${config.mode} server listening on ${server.origin}\ndashboard: ${server.origin}/\ndata: ${config.dataDir}\n`);
-    if (server.workspaceCount === 0) {
+    if (server.setupTokenPath) {
       const dataDir = isDefaultDataDir(config) ? '' : ` --data-dir ${config.dataDir}`;
       io.stdout.write(
         [
-          'first run: create the owner account, then sign in on the dashboard and create a workspace:',
-          `  ./enclave users create${dataDir} --email you@example.com --name "Your Name" --password-stdin`,
-          ...(config.mode === 'development' ? [`development mail (verification and sign-in links): ${server.origin}/api/dev/outbox`] : []),
+          `first run: open ${server.origin}/setup and enter the setup token kept in ${server.setupTokenPath}`,
+          `  (or create the owner account here: ./enclave users create${dataDir} --email you@example.com --name "Your Name" --password-stdin)`,
+          ...(config.mode === 'development' ? [`development mail (verification and sign-in links): ${server.origin}/dev/outbox`] : []),
           '',
         ].join('\n'),
       );

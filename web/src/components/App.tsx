@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { currentSession } from '../api/account.ts';
+import { setupNeeded } from '../api/setup.ts';
 import type { ApiError } from '../api/api-error.ts';
 import { type Connection, EnclaveClient, fetchHealth } from '../api/client.ts';
 import type { Health, Membership, User, Workspace } from '../api/types.ts';
@@ -9,6 +10,7 @@ import { ConnectForm } from './ConnectForm.tsx';
 import { DevOutboxPage } from './DevOutboxPage.tsx';
 import { Header } from './Header.tsx';
 import { KeyConnectionControls } from './KeyConnectionControls.tsx';
+import { SetupPage } from './SetupPage.tsx';
 import { SignedInShell } from './SignedInShell.tsx';
 import { SignInPage } from './SignInPage.tsx';
 import { SignUpPage } from './SignUpPage.tsx';
@@ -17,7 +19,8 @@ import { WorkspaceView } from './WorkspaceView.tsx';
 /** Who the dashboard acts for: nobody yet, a signed-in person (session cookie), or an API key typed in. */
 type Access =
   | { kind: 'checking' }
-  | { kind: 'signed-out'; endedBy?: ApiError | undefined }
+  /** `setup`: the first run, when the server has no account yet, so setup takes the sign-in form's place. */
+  | { kind: 'signed-out'; endedBy?: ApiError | undefined; setup?: boolean }
   | { kind: 'person'; user: User }
   | { kind: 'key'; connection: Connection; workspace: Workspace };
 
@@ -47,7 +50,11 @@ export function App() {
     // An existing session cookie (HttpOnly, so unreadable here) is found by asking who we are.
     currentSession().then(
       ({ user }) => setAccess({ kind: 'person', user }),
-      () => setAccess({ kind: 'signed-out' }),
+      () =>
+        setupNeeded().then(
+          (setup) => setAccess({ kind: 'signed-out', setup }),
+          () => setAccess({ kind: 'signed-out' }),
+        ),
     );
   }, []);
 
@@ -122,6 +129,15 @@ export function App() {
             onOpen={open}
             onConnected={(connection, workspace) => {
               setAccess({ kind: 'key', connection, workspace });
+              open('overview');
+            }}
+          />
+        ) : access.setup ? (
+          <SetupPage
+            onOpen={open}
+            onDone={(user, workspace) => {
+              setJoinedId(workspace.id);
+              setAccess({ kind: 'person', user });
               open('overview');
             }}
           />

@@ -13,10 +13,10 @@ interface SignUpPageProps {
   onOpen(id: PageId): void;
 }
 
-type Problems = Record<keyof typeof FIELD_LABELS, string[]>;
+export type Problems = Record<keyof typeof FIELD_LABELS, string[]>;
 
 /** The same rules the server applies, so most mistakes are caught before a request is spent. */
-function localProblems(name: string, email: string, password: string): Problems {
+export function localProblems(name: string, email: string, password: string): Problems {
   return {
     name: name.trim() ? [] : ['Enter your name as colleagues should see it.'],
     email: /^\S+@\S+$/.test(email.trim()) ? [] : ['Enter an email address, such as ada@example.com.'],
