@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { userMeta } from '../identity/routes.ts';
 import { membershipSchema } from '../members/schema.ts';
 import { workspaceIdSchema } from '../workspaces/schema.ts';
-import { acceptInvitationSchema, createInvitationSchema, invitationIdSchema, invitationSchema } from './schema.ts';
+import { acceptInvitationSchema, createInvitationSchema, invitationIdSchema, invitationSchema, pendingInvitationSchema } from './schema.ts';
 import type { InvitationService } from './service.ts';
 
 export interface InvitationRouteOptions {
@@ -63,5 +63,18 @@ export const acceptInvitationRoutes: FastifyPluginAsyncZod<{ invitations: Invita
       config: { rateLimit: { max: options.perIpPerMinute, timeWindow: 60_000 } },
     },
     async (request) => options.invitations.accept(request.body.token, userMeta(request)),
+  );
+  app.get(
+    '/api/invitations',
+    { schema: { tags: ['members'], response: { 200: z.strictObject({ invitations: z.array(pendingInvitationSchema) }) } } },
+    async (request) => ({ invitations: options.invitations.pendingFor(userMeta(request)) }),
+  );
+  app.post(
+    '/api/invitations/:invitationId/accept',
+    {
+      schema: { tags: ['members'], params: z.strictObject({ invitationId: invitationIdSchema }), response: { 200: membershipSchema } },
+      config: { rateLimit: { max: options.perIpPerMinute, timeWindow: 60_000 } },
+    },
+    async (request) => options.invitations.acceptById(request.params.invitationId, userMeta(request)),
   );
 };

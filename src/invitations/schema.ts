@@ -22,3 +22,10 @@ export const invitationSchema = z.strictObject({
   expiresAt: z.string(),
 });
 export type Invitation = z.infer<typeof invitationSchema>;
+
+/** An invitation as the invited person sees it: which workspace, with what role. */
+export const pendingInvitationSchema = z.strictObject({
+  ...invitationSchema.shape,
+  workspace: z.strictObject({ id: z.string(), name: z.string() }),
+});
+export type PendingInvitation = z.infer<typeof pendingInvitationSchema>;

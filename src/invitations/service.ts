@@ -12,8 +12,8 @@ import type { IdentityService } from '../identity/service.ts';
 import type { Membership } from '../members/schema.ts';
 import type { MemberService } from '../members/service.ts';
 import type { WorkspaceService } from '../workspaces/service.ts';
-import type { CreateInvitation, Invitation } from './schema.ts';
-import { claimInvitation, findPendingByEmail, findPendingById, insertInvitation, listPendingInvitations, markRevoked, sweepInvitations, type InvitationRow } from './store.ts';
+import type { CreateInvitation, Invitation, PendingInvitation } from './schema.ts';
+import { claimInvitation, claimInvitationById, findPendingByEmail, listPendingForEmail, findPendingById, insertInvitation, listPendingInvitations, markRevoked, sweepInvitations, type InvitationRow } from './store.ts';
 
 export interface InvitationDeps {
   controlDb: SqliteDatabase;
@@ -120,15 +120,40 @@ export class InvitationService {
     await this.#audit(workspaceId, auditEvent(meta, 'invitation.revoke', { type: 'invitation', id: invitationId }, { workspaceId, role }));
   }
 
+  /**
+   * The invitations waiting for the signed-in person's verified address. They work without
+   * the mailed token, since the address is what they were sent to: someone who signed up or
+   * verified their address after following the link finds them here.
+   */
+  pendingFor(meta: UserMeta): PendingInvitation[] {
+    const { controlDb, identity, workspaces } = this.#deps;
+    const user = identity.user(meta.actor.id);
+    if (!user?.emailVerified) return [];
+    return listPendingForEmail(controlDb, user.email.toLowerCase(), this.#now().toISOString())
+      .filter((row) => workspaces.exists(row.workspace_id))
+      .map((row) => ({ ...toInvitation(row), workspace: { id: row.workspace_id, name: workspaces.get(row.workspace_id).name } }));
+  }
+
   /** The signed-in person accepts with the mailed token and becomes a member with the invited role. */
-  async accept(token: string, meta: UserMeta): Promise<Membership> {
-    const { controlDb, identity, members, workspaces } = this.#deps;
+  accept(token: string, meta: UserMeta): Promise<Membership> {
+    const tokenHash = hashToken(token);
+    // A prefix of the hash groups retries of one token without keeping anything usable.
+    return this.#accept((email, now) => claimInvitation(this.#deps.controlDb, tokenHash, email, meta.actor.id, now), { type: 'invitation_token', id: tokenHash.slice(0, 16) }, meta);
+  }
+
+  /** The signed-in person accepts one of their pending invitations (see pendingFor). */
+  acceptById(invitationId: string, meta: UserMeta): Promise<Membership> {
+    return this.#accept((email, now) => claimInvitationById(this.#deps.controlDb, invitationId, email, meta.actor.id, now), { type: 'invitation', id: invitationId }, meta);
+  }
+
+  async #accept(claim: (email: string, now: string) => InvitationRow | undefined, target: { type: string; id: string }, meta: UserMeta): Promise<Membership> {
+    const { identity, members, workspaces } = this.#deps;
     const user = identity.user(meta.actor.id);
     let claimed: InvitationRow | undefined;
     try {
       const membership = await members.joinByInvitation(() => {
         if (!user?.emailVerified) throw invalidInvitation();
-        claimed = claimInvitation(controlDb, hashToken(token), user.email.toLowerCase(), user.id, this.#now().toISOString());
+        claimed = claim(user.email.toLowerCase(), this.#now().toISOString());
         if (!claimed || !workspaces.exists(claimed.workspace_id)) throw invalidInvitation();
         return { workspaceId: claimed.workspace_id, role: claimed.role as Role };
       }, meta);
@@ -139,10 +164,7 @@ export class InvitationService {
       return membership;
     } catch (error) {
       if (error instanceof AppError && error.code === 'invitation_invalid') {
-        // A prefix of the hash groups retries of one token without keeping anything usable.
-        await this.#deps.controlAudit.record(
-          auditEvent(meta, 'invitation.accept', { type: 'invitation_token', id: hashToken(token).slice(0, 16) }, {}, 'failure'),
-        );
+        await this.#deps.controlAudit.record(auditEvent(meta, 'invitation.accept', target, {}, 'failure'));
       }
       throw error;
     }

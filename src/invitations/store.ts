@@ -59,6 +59,22 @@ export function claimInvitation(db: SqliteDatabase, tokenHash: string, email: st
   ) as InvitationRow | undefined;
 }
 
+/** The pending invitations sent to an address, across workspaces, for the person who proved it is theirs. */
+export function listPendingForEmail(db: SqliteDatabase, email: string, now: string): InvitationRow[] {
+  return statement(db, `SELECT * FROM workspace_invitation WHERE email = ? AND ${PENDING} ORDER BY created_at, id`).all(email, now) as InvitationRow[];
+}
+
+/** As claimInvitation, by id: for a person whose verified address is the invited one, the address is the proof, not the mailed token. */
+export function claimInvitationById(db: SqliteDatabase, id: string, email: string, userId: string, now: string): InvitationRow | undefined {
+  return statement(db, `UPDATE workspace_invitation SET accepted_at = ?, accepted_by = ? WHERE id = ? AND email = ? AND ${PENDING} RETURNING *`).get(
+    now,
+    userId,
+    id,
+    email,
+    now,
+  ) as InvitationRow | undefined;
+}
+
 /** Invitations that expired before `before`, whatever became of them, are removed whenever a new one is made; the audit log keeps their story. */
 export function sweepInvitations(db: SqliteDatabase, before: string): void {
   statement(db, 'DELETE FROM workspace_invitation WHERE expires_at <= ?').run(before);

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { describeInBrowser, openDashboard, openWatchedPage, setUpDashboard, signInWithForm, unexpectedConsoleErrors } from './browser.ts';
+import { describeInBrowser, openDashboard, openWatchedPage, saveScreenshot, setUpDashboard, signInWithForm, unexpectedConsoleErrors } from './browser.ts';
 
 describeInBrowser('the dashboard in a real browser: workspace invitations', () => {
   const harness = setUpDashboard();
@@ -71,5 +71,30 @@ describeInBrowser('the dashboard in a real browser: workspace invitations', () =
     expect(visitor.problems.cspViolations).toEqual([]);
     expect(problems.cspViolations).toEqual([]);
     await visitor.context.close();
+  });
+
+  test('[ACC-06] someone who never opened the mailed link finds the invitation after signing in with the invited address, and joins', async () => {
+    const workspace = await harness.enclave.createWorkspace('Lost Link Labs');
+    const owner = await harness.enclave.createUser('Otto Owner');
+    await harness.enclave.addMember(workspace.id, owner, 'owner');
+    const invitee = await harness.enclave.createUser('Nina Newcomer');
+    const inviting = await harness.enclave.request('POST', `/api/w/${workspace.id}/invitations`, {
+      cookie: await harness.enclave.signIn(owner),
+      body: { email: invitee.email, role: 'viewer' },
+    });
+    expect(inviting.status).toBe(201);
+
+    const { page, context, problems } = await openDashboard(harness);
+    await signInWithForm(page, invitee);
+    const invitations = page.getByRole('region', { name: 'Workspace invitations for you' });
+    await invitations.getByText('Lost Link Labs invites you as viewer.').waitFor();
+    await saveScreenshot(page, 'pending-invitation');
+    await invitations.getByRole('button', { name: 'Join Lost Link Labs' }).click();
+    await page.getByRole('navigation', { name: 'Workspace' }).waitFor();
+    await expect.poll(() => invitations.count()).toBe(0);
+    expect(harness.enclave.server.platform.members.list(workspace.id).find((member) => member.userId === invitee.id)?.role).toBe('viewer');
+    expect(problems.cspViolations).toEqual([]);
+    expect(unexpectedConsoleErrors(problems)).toEqual([]);
+    await context.close();
   });
 });

@@ -181,6 +181,32 @@ describe('workspace invitations by email, over a real SMTP server', () => {
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 400, 400]);
   });
 
+  it('[ACC-06] a person who lost the mailed link finds the invitation for their verified address and accepts it; nobody else sees or accepts it', async () => {
+    const invitee = await person(enclave, 'Lou Lostlink');
+    const other = await person(enclave, 'Otto Other');
+    const { id } = await invite(enclave, owner, workspaceId, invitee.email, 'viewer');
+
+    const listed = await enclave.request('GET', '/api/invitations', { cookie: invitee.cookie });
+    expect(listed.status).toBe(200);
+    const { invitations } = (await listed.json()) as { invitations: { id: string; role: string; workspace: { id: string } }[] };
+    expect(invitations).toEqual([expect.objectContaining({ id, role: 'viewer', workspace: expect.objectContaining({ id: workspaceId }) })]);
+    const othersView = (await (await enclave.request('GET', '/api/invitations', { cookie: other.cookie })).json()) as { invitations: unknown[] };
+    expect(othersView.invitations).toEqual([]);
+
+    const stolen = await enclave.request('POST', `/api/invitations/${id}/accept`, { cookie: other.cookie });
+    expect(stolen.status).toBe(400);
+    expect(await errorCode(stolen)).toBe('invitation_invalid');
+    expect((await as(other, 'GET', '/members')).status).toBe(404);
+
+    const accepted = await enclave.request('POST', `/api/invitations/${id}/accept`, { cookie: invitee.cookie });
+    expect(accepted.status).toBe(200);
+    expect(((await accepted.json()) as { role: string }).role).toBe('viewer');
+    expect((await as(invitee, 'GET', '/members')).status).toBe(200);
+    expect((await enclave.request('POST', `/api/invitations/${id}/accept`, { cookie: invitee.cookie })).status).toBe(400);
+    expect((await enclave.request('GET', '/api/invitations', { headers: {} })).status).toBe(401);
+    expect((await enclave.request('POST', '/api/invitations/not-an-id/accept', { cookie: invitee.cookie })).status).toBe(400);
+  });
+
   it('[CRY-02] the invitation table holds no usable token', async () => {
     const holder = await person(enclave, 'Hal Holder');
     await invite(enclave, owner, workspaceId, holder.email, 'viewer');

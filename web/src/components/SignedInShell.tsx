@@ -9,6 +9,7 @@ import { AccountControls } from './AccountControls.tsx';
 import { CreateWorkspacePage } from './CreateWorkspacePage.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { Header } from './Header.tsx';
+import { PendingInvitations } from './PendingInvitations.tsx';
 import { SecurityPage } from './SecurityPage.tsx';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher.tsx';
 import { WorkspaceView } from './WorkspaceView.tsx';
@@ -78,6 +79,13 @@ export function SignedInShell({ user, health, page, onOpen, onSignedOut, initial
           <ErrorNotice error={signOutFailure} heading="You are still signed in" action="sign out" />
         </div>
       )}
+      <PendingInvitations
+        onAccepted={(joined) => {
+          workspaces.update((known) => [...known, joined]);
+          setSelectedId(joined.id);
+          onOpen('overview');
+        }}
+      />
       {page.id === 'security' ? (
         <SecurityPage user={user} onSignedOut={() => onSignedOut()} />
       ) : workspaces.result.state === 'loading' ? (
