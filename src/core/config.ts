@@ -7,6 +7,8 @@ export const DEFAULT_DATA_DIR = './data';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
 /** A reserved (.invalid) address: fine for development, refused in production. */
+/** LOG-03: no audit event, security events included, is kept for less than this. */
+export const MIN_AUDIT_RETENTION_DAYS = 90;
 export const PLACEHOLDER_SECURITY_CONTACT = 'mailto:security@enclave.invalid';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -41,6 +43,13 @@ export const configSchema = z
       })
       .prefault({}),
     auditCheckpointSeconds: seconds.default(60),
+    /** LOG-03: how long audit events are kept, and how often the sweeper trims older ones. */
+    retention: z
+      .strictObject({
+        auditDays: z.coerce.number().int().min(MIN_AUDIT_RETENTION_DAYS, `must be at least ${MIN_AUDIT_RETENTION_DAYS} days (security events)`).max(3650).default(395),
+        sweepSeconds: seconds.max(7 * 86_400).default(86_400),
+      })
+      .prefault({}),
     /** How often rows that stopped working when they expired (sessions, mailed links, old sign-in failures) are deleted. */
     expirySweepSeconds: seconds.max(86_400).default(300),
     /** OPS-04: where vulnerability reports go (security.txt Contact); a mailto: or https: URL. */

@@ -5,6 +5,7 @@ import type { DestinationStream } from 'pino';
 import { publicOrigin, type EnclaveConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
 import { sweepExpired } from '../platform/expiry-sweeper.ts';
+import { sweepAuditRetention } from '../platform/retention-sweeper.ts';
 import { openPlatform, type Platform } from '../platform/platform.ts';
 import { buildApp } from './app.ts';
 
@@ -63,6 +64,14 @@ export async function startServer(
     logger.debug({ swept }, 'expired rows deleted');
   }, config.expirySweepSeconds * 1000);
   sweeps.unref();
+  const stopping = new AbortController();
+  const retention = () =>
+    sweepAuditRetention(platform, new Date(), { logger, signal: stopping.signal }).then(
+      (sweep) => logger.info({ sweep }, 'audit retention applied'),
+      (error: unknown) => logger.error({ err: error }, 'audit retention sweep failed'),
+    );
+  const retentionSweeps = setInterval(retention, config.retention.sweepSeconds * 1000);
+  retentionSweeps.unref();
   return {
     app,
     platform,
@@ -72,6 +81,8 @@ export async function startServer(
     async close() {
       clearInterval(checkpoints);
       clearInterval(sweeps);
+      clearInterval(retentionSweeps);
+      stopping.abort();
       await app.close();
       platform.close();
       logger.flush();
