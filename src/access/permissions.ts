@@ -12,6 +12,8 @@ const managers: readonly Role[] = ['owner', 'admin'];
 const owners: readonly Role[] = ['owner'];
 /** People who work in the workspace; the workflow-only and agent-only roles exist for automation. */
 const people: readonly Role[] = ['owner', 'admin', 'builder', 'viewer'];
+/** People who build workflows: they connect the tools those workflows use. */
+const builders: readonly Role[] = ['owner', 'admin', 'builder'];
 
 export const PERMISSIONS = {
   'workspace:read': everyone,
@@ -22,6 +24,9 @@ export const PERMISSIONS = {
   'members:read': people,
   'members:manage': managers,
   'security:manage': owners,
+  /** VLT-03: credential metadata; the secrets themselves are never readable through any route. */
+  'credentials:read': builders,
+  'credentials:manage': builders,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -16,6 +16,7 @@ import { memberRoutes, myWorkspaceRoutes } from '../members/routes.ts';
 import { mfaRoutes, workspaceSecurityRoutes } from '../mfa/routes.ts';
 import type { Platform } from '../platform/platform.ts';
 import { setupRoutes } from '../setup/routes.ts';
+import { vaultRoutes } from '../vault/routes.ts';
 import { workspaceRoutes } from '../workspaces/routes.ts';
 import { registerDashboard } from './dashboard.ts';
 import { frameworkErrorHandler, registerErrorHandling } from './errors.ts';
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await scope.register(invitationRoutes, { invitations: platform.invitations, publicOrigin });
       await scope.register(workspaceSecurityRoutes, { mfa: platform.mfa });
       await scope.register(apiKeyRoutes, { apiKeys: platform.apiKeys });
+      await scope.register(vaultRoutes, { vault: platform.vault });
       await scope.register(auditRoutes, {
         events: (workspaceId, page) => platform.workspaces.auditEvents(workspaceId, page),
         facets: (workspaceId) => platform.workspaces.auditFacets(workspaceId),

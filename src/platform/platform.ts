@@ -4,7 +4,7 @@ import { auditSigningKeys } from '../audit/signing.ts';
 import { verifyAuditChain, type AuditVerification } from '../audit/verify.ts';
 import { servesHttps, type EnclaveConfig } from '../core/config.ts';
 import { openEncryptedDatabase, type SqliteDatabase } from '../core/database.ts';
-import { Keyring } from '../core/keyring.ts';
+import { deriveWorkspaceKey, Keyring } from '../core/keyring.ts';
 import { auditCheckpointPath, controlDatabasePath, controlDir, ensureLayout, setupTokenPath } from '../core/layout.ts';
 import { migrate } from '../core/migrations.ts';
 import { sessionCookie } from '../identity/cookie.ts';
@@ -19,6 +19,7 @@ import { InvitationService } from '../invitations/service.ts';
 import { MemberService } from '../members/service.ts';
 import { MfaService } from '../mfa/service.ts';
 import { SetupService } from '../setup/service.ts';
+import { VaultService } from '../vault/service.ts';
 import { controlMigrations } from '../migrations/control.ts';
 import { WorkspaceDatabases } from '../workspaces/databases.ts';
 import { WorkspaceService } from '../workspaces/service.ts';
@@ -43,6 +44,8 @@ export interface Platform {
   magicLinks: MagicLinkService;
   /** First run: the owner account, while the server has none. */
   setup: SetupService;
+  /** VLT-01: third-party credentials, sealed per workspace. */
+  vault: VaultService;
   /** Development without SMTP only. */
   devOutbox: DevOutbox | undefined;
   /** Checks the control plane's own audit chain (LOG-02). */
@@ -126,6 +129,14 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     workspaceAudit: (id) => databases.open(id).audit,
     ttlSeconds: config.links.invitationSeconds,
   });
+  const vault = new VaultService({
+    workspace: (id) => databases.open(id),
+    vaultKey: (id, version) => {
+      const seed = workspaces.seedOf(id);
+      if (!seed) throw new Error(`workspace ${id} has no key seed`);
+      return deriveWorkspaceKey(seed, id, 'vault', version);
+    },
+  });
   const setup = new SetupService({ controlDb, controlAudit, identity, members, tokenPath: setupTokenPath(config.dataDir) });
   return {
     config,
@@ -143,6 +154,7 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     emailVerification,
     magicLinks,
     setup,
+    vault,
     devOutbox,
     verifyControlAudit() {
       controlAudit.flush();

@@ -24,6 +24,9 @@ const BODIES: Record<string, unknown> = {
   // The lowest role a key can have, so the row tests the gate, not what role a manager may hand out.
   'POST /api/w/:workspaceId/api-keys': { name: 'matrix key', role: 'viewer' },
   'POST /api/w/:workspaceId/invitations': { email: 'matrix-invitee@people.example', role: 'viewer' },
+  'POST /api/w/:workspaceId/credentials': { name: 'matrix credential', secret: { kind: 'bearer', token: 'matrix-token' } },
+  'PATCH /api/w/:workspaceId/credentials/:credentialId': { name: 'matrix credential' },
+  'PUT /api/w/:workspaceId/credentials/:credentialId/secret': { secret: { kind: 'bearer', token: 'matrix-token-2' } },
 };
 
 type ActorKind = 'anonymous' | 'session' | 'key';
@@ -94,7 +97,10 @@ describe('the role × route matrix, generated from the permission catalogue', ()
       const targetInvitation = (
         await enclave.server.platform.invitations.create(workspace.id, { email: 'matrix-target@people.example', role: 'viewer' }, { actor: { type: 'operator', id: 'matrix' } }, { origin: enclave.url, log: () => {} })
       ).id;
-      const params: Record<string, string> = { workspaceId: workspace.id, userId: target.id, keyId: targetKey, invitationId: targetInvitation };
+      const targetCredential = (
+        await enclave.server.platform.vault.create(workspace.id, { name: 'target', secret: { kind: 'bearer', token: 'target-token' }, scopes: [] }, { actor: { type: 'operator', id: 'matrix' } })
+      ).id;
+      const params: Record<string, string> = { workspaceId: workspace.id, userId: target.id, keyId: targetKey, invitationId: targetInvitation, credentialId: targetCredential };
       const path = route.url.replace(/:(\w+)/g, (_match, param: string) => {
         if (!(param in params)) throw new Error(`${name}: no plausible value for :${param}; add one to the matrix's params`);
         return params[param]!;
