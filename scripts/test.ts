@@ -12,6 +12,8 @@ const SYSTEM_PACKAGES: Record<string, string> = {
   '/usr/bin/sqlite3': 'sqlite3',
   // An independent TOTP implementation, the witness for MFA codes.
   '/usr/bin/oathtool': 'oathtool',
+  // Decrypts backups in the tests, as an operator would: an age implementation that is not Enclave's.
+  '/usr/bin/age': 'age',
   // Headless Chromium needs some font to render text in screenshots; Debian only recommends one.
   '/usr/share/fonts/truetype/dejavu': 'fonts-dejavu-core',
 };
