@@ -9,6 +9,7 @@ export const PAGES = [
   { id: 'overview', path: '/', label: 'Overview', area: 'workspace' },
   { id: 'members', path: '/members', label: 'Members', area: 'workspace' },
   { id: 'api-keys', path: '/api-keys', label: 'API keys', area: 'workspace' },
+  { id: 'credentials', path: '/credentials', label: 'Credentials', area: 'workspace' },
   { id: 'audit-log', path: '/audit-log', label: 'Audit log', area: 'workspace' },
   { id: 'security', path: '/security', label: 'Security', area: 'account' },
   { id: 'new-workspace', path: '/workspaces/new', label: 'New workspace', area: 'account' },

@@ -27,7 +27,7 @@ export interface Connection {
 }
 
 interface CallOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   apiKey?: string | undefined;
 }
@@ -141,6 +141,11 @@ export class EnclaveClient {
 
   auditVerification(): Promise<AuditVerification> {
     return this.#call<AuditVerification>('/audit-events/verification');
+  }
+
+  /** A call to this workspace's API for feature modules (see credentials.ts), with the same error handling as the methods here. */
+  call<T>(path: string, options: Omit<CallOptions, 'apiKey'> = {}): Promise<T> {
+    return this.#call<T>(path, options);
   }
 
   async #call<T>(path: string, options: CallOptions = {}): Promise<T> {

@@ -3,6 +3,7 @@ import type { Role, Workspace } from '../api/types.ts';
 import type { PageId, WorkspacePage } from '../pages.ts';
 import { ApiKeysPage } from './ApiKeysPage.tsx';
 import { AuditLogPage } from './AuditLogPage.tsx';
+import { CredentialsPage } from './CredentialsPage.tsx';
 import { MembersPage } from './MembersPage.tsx';
 import { Navigation } from './Navigation.tsx';
 import { OverviewPage } from './OverviewPage.tsx';
@@ -26,6 +27,7 @@ export function WorkspaceView({ client, workspace, page, onOpen, role, userId }:
         {page.id === 'overview' && <OverviewPage client={client} workspace={workspace} />}
         {page.id === 'members' && <MembersPage client={client} role={role} userId={userId} />}
         {page.id === 'api-keys' && <ApiKeysPage client={client} />}
+        {page.id === 'credentials' && <CredentialsPage client={client} />}
         {page.id === 'audit-log' && <AuditLogPage client={client} />}
       </main>
     </div>
