@@ -119,8 +119,8 @@ export function unexpectedConsoleErrors(problems: PageProblems): string[] {
 
 /** Signs in through the form and waits for the signed-in header. */
 export async function signInWithForm(page: Page, user: Pick<TestUser, 'email' | 'password'>): Promise<void> {
-  await page.getByLabel('Email address').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
+  await page.getByLabel('Email address', { exact: true }).fill(user.email);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
