@@ -1,0 +1,24 @@
+import { auditEvent } from '../access/audit-event.ts';
+import type { AuditLog } from '../audit/log.ts';
+import type { EnclaveConfig } from '../core/config.ts';
+import type { SqliteDatabase } from '../core/database.ts';
+import { readSecretFile } from '../core/secret-file.ts';
+import type { Mailer } from '../email/mailer.ts';
+import { AlertService } from './service.ts';
+
+/** Alert detection wired to the configured delivery targets; the webhook secret is read once, at start-up. */
+export function openAlerts(
+  config: EnclaveConfig,
+  deps: { controlDb: SqliteDatabase; controlAudit: AuditLog; mailer: Mailer | undefined; workspaceExists(id: string): boolean },
+): AlertService {
+  const { emails, webhookUrl, webhookSecretFile, ...thresholds } = config.alerts;
+  const webhook = webhookUrl && webhookSecretFile ? { url: webhookUrl, secret: readSecretFile(webhookSecretFile, 'alerts.webhookSecretFile') } : undefined;
+  const system = { actor: { type: 'system' as const, id: 'alerts' } };
+  return new AlertService({
+    controlDb: deps.controlDb,
+    thresholds,
+    workspaceExists: deps.workspaceExists,
+    targets: { mailer: deps.mailer, emails, webhook, log: (message, error) => void deps.controlAudit.record(auditEvent(system, 'alert.delivery', { type: 'alert', id: 'delivery' }, { message, error: error instanceof Error ? error.message : null }, 'failure')) },
+    audit: (alert) => void deps.controlAudit.record(auditEvent(system, 'alert.raise', { type: 'alert', id: alert.id }, { rule: alert.rule, subject: alert.subject, workspaceId: alert.workspaceId })),
+  });
+}

@@ -1,0 +1,111 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
+
+interface Delivery {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A webhook receiver on 127.0.0.1 that keeps every delivery. */
+async function startReceiver(): Promise<{ url: string; deliveries: Delivery[]; server: Server }> {
+  const deliveries: Delivery[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      deliveries.push({ headers: request.headers, body });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/enclave`, deliveries, server };
+}
+
+/** Standard Webhooks, checked by hand (not with the library that signed it): v1 = HMAC-SHA256 over "id.timestamp.body". */
+function signatureValid(delivery: Delivery, secret: string): boolean {
+  const id = delivery.headers['webhook-id'] as string;
+  const timestamp = delivery.headers['webhook-timestamp'] as string;
+  const expected = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64')).update(`${id}.${timestamp}.${delivery.body}`).digest('base64');
+  return (delivery.headers['webhook-signature'] as string).split(' ').includes(`v1,${expected}`) && Math.abs(Date.now() / 1000 - Number(timestamp)) < 60;
+}
+
+describe('security alerts', () => {
+  let smtp: SmtpCapture;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let enclave: TestServer;
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+
+  beforeAll(async () => {
+    smtp = await startSmtpCapture();
+    receiver = await startReceiver();
+    const secretFile = join(mkdtempSync(join(tmpdir(), 'enclave-alerts-')), 'webhook-secret');
+    writeFileSync(secretFile, `${secret}\n`, { mode: 0o600 });
+    enclave = await startTestServer({
+      smtp: { host: '127.0.0.1', port: smtp.port, from: 'enclave@alerts.example' },
+      rateLimit: { signInPerIpPerMinute: 1000 },
+      alerts: { signInFailuresPerAccount: 3, signInFailuresPerIp: 1000, workspaceRefusalsPerActor: 5, emails: ['ops@alerts.example'], webhookUrl: receiver.url, webhookSecretFile: secretFile },
+    });
+  });
+  afterAll(async () => {
+    await enclave.close();
+    await smtp.close();
+    receiver.server.close();
+  });
+
+  const deliveredFor = async (rule: string) => {
+    await expect.poll(() => receiver.deliveries.some((delivery) => delivery.body.includes(`"rule":"${rule}"`)), { timeout: 5000 }).toBe(true);
+    return receiver.deliveries.find((delivery) => delivery.body.includes(`"rule":"${rule}"`))!;
+  };
+
+  it('[LOG-06] a scripted brute force on one account raises an alert, mailed to the operators and sent to the signed webhook', async () => {
+    const victim = await enclave.createUser('Vic Victim');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const response = await enclave.request('POST', '/api/auth/sign-in/email', { body: { email: victim.email, password: `wrong-guess-${attempt}` }, headers: { origin: enclave.url } });
+      expect(response.status).toBe(401);
+    }
+    const mail = await smtp.next('ops@alerts.example');
+    expect(mail.subject).toBe('Enclave alert: Repeated failed sign-ins for one account');
+    expect(mail.text).toContain('sign_in_failures_account');
+    expect(mail.text).not.toContain('wrong-guess');
+
+    const delivery = await deliveredFor('sign_in_failures_account');
+    expect(signatureValid(delivery, secret)).toBe(true);
+    expect(signatureValid({ ...delivery, body: delivery.body.replace('"count":3', '"count":1') }, secret)).toBe(false);
+    expect(delivery.body).not.toContain(victim.email);
+    expect(delivery.body).not.toContain('wrong-guess');
+  });
+
+  it('[LOG-06] a key probing another workspace raises an alert on that workspace, which its managers see and acknowledge', async () => {
+    const prober = await enclave.createWorkspace('Prober Inc');
+    const target = await enclave.createWorkspace('Target Ltd');
+    for (let attempt = 0; attempt < 5; attempt++) {
+      expect((await enclave.request('GET', `/api/w/${target.id}/profile`, { token: prober.token })).status).toBe(404);
+    }
+    const delivery = await deliveredFor('workspace_probe');
+    expect(signatureValid(delivery, secret)).toBe(true);
+    await smtp.next('ops@alerts.example');
+
+    const listed = (await (await enclave.request('GET', `/api/w/${target.id}/alerts`, { token: target.token })).json()) as { alerts: { id: string; rule: string; details: { actor: string } }[] };
+    expect(listed.alerts).toHaveLength(1);
+    expect(listed.alerts[0]).toMatchObject({ rule: 'workspace_probe' });
+    expect(listed.alerts[0]!.details.actor).toMatch(/^api_key:key_/);
+    const proberView = (await (await enclave.request('GET', `/api/w/${prober.id}/alerts`, { token: prober.token })).json()) as { alerts: unknown[] };
+    expect(proberView.alerts).toEqual([]);
+
+    const acknowledged = await enclave.request('POST', `/api/w/${target.id}/alerts/${listed.alerts[0]!.id}/acknowledge`, { token: target.token });
+    expect(acknowledged.status).toBe(200);
+    expect(((await acknowledged.json()) as { acknowledgedAt: string | null }).acknowledgedAt).not.toBeNull();
+    expect((await enclave.request('POST', `/api/w/${prober.id}/alerts/${listed.alerts[0]!.id}/acknowledge`, { token: prober.token })).status).toBe(404);
+  });
+
+  it('[LOG-06] an alert webhook without a signing secret is refused at start-up', async () => {
+    await expect(startTestServer({ alerts: { webhookUrl: 'https://hooks.example/x' } })).rejects.toThrow(/webhookUrl and webhookSecretFile go together/);
+  });
+});
