@@ -15,7 +15,8 @@ export interface RaisedAlert {
 export interface DeliveryTargets {
   mailer: Mailer | undefined;
   emails: readonly string[];
-  webhook: { url: string; secret: string } | undefined;
+  /** The receiver and the signer, built from the secret at start-up so a malformed secret stops the server there. */
+  webhook: { url: string; signer: Webhook } | undefined;
   /** Where delivery failures are reported; never with the alert's secret parts, which it has none of. */
   log: (message: string, error?: unknown) => void;
 }
@@ -33,7 +34,7 @@ export function deliverAlert(targets: DeliveryTargets, alert: RaisedAlert): void
     }
   }
   if (targets.webhook) {
-    const { url, secret } = targets.webhook;
+    const { url, signer } = targets.webhook;
     const body = JSON.stringify({ type: 'alert.raised', data: alert });
     const messageId = `msg_${randomUUID()}`;
     const at = new Date();
@@ -41,7 +42,7 @@ export function deliverAlert(targets: DeliveryTargets, alert: RaisedAlert): void
       'content-type': 'application/json',
       'webhook-id': messageId,
       'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': new Webhook(secret).sign(messageId, at, body),
+      'webhook-signature': signer.sign(messageId, at, body),
     };
     fetch(url, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(10_000) }).then(
       (response) => {

@@ -45,17 +45,20 @@ function actorKey(actor: Actor, ip: string | undefined): string {
  * LOG-06: detection rules over the event stream. Failed sign-ins come from the control audit
  * log as it is written; refused workspace requests (403 and 404, which is how a foreign
  * workspace or id answers) come from the HTTP layer. A rule fires once when its count in the
- * window reaches the threshold, then counts again from zero.
+ * window reaches the threshold, and not again for that subject within the window.
  */
 export class AlertService {
   readonly #deps: AlertDeps;
   readonly #now: () => Date;
   readonly #counts: WindowCounter;
+  /** Rules and subjects that raised an alert within the window: they stay quiet until it passes, so a prober cannot flood the operators. */
+  readonly #quiet: WindowCounter;
 
   constructor(deps: AlertDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? (() => new Date());
     this.#counts = new WindowCounter(deps.thresholds.windowSeconds);
+    this.#quiet = new WindowCounter(deps.thresholds.windowSeconds);
   }
 
   /** Called with every control audit event. */
@@ -93,9 +96,11 @@ export class AlertService {
 
   #count(rule: string, key: string, threshold: number, workspaceId: string | null, summary: string, details: Record<string, unknown>): void {
     const now = this.#now();
-    const count = this.#counts.hit(`${rule}|${key}`, now.getTime());
-    if (count < threshold) return;
-    this.#counts.reset(`${rule}|${key}`);
+    const counted = `${rule}|${key}`;
+    const count = this.#counts.hit(counted, now.getTime());
+    if (count < threshold || this.#quiet.count(counted, now.getTime()) > 0) return;
+    this.#counts.reset(counted);
+    this.#quiet.hit(counted, now.getTime());
     const alert: RaisedAlert = {
       id: newId('alrt'),
       rule,

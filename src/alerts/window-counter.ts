@@ -22,6 +22,11 @@ export class WindowCounter {
     return recent.length;
   }
 
+  /** How many events for `key` fell within the window, without recording one. */
+  count(key: string, now: number): number {
+    return (this.#hits.get(key) ?? []).filter((at) => now - at < this.#windowMs).length;
+  }
+
   /** Starts the count for `key` over, once an alert has been raised for it. */
   reset(key: string): void {
     this.#hits.delete(key);

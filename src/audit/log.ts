@@ -18,6 +18,8 @@ export interface AuditLogOptions {
   keyVersion?: number;
   checkpointEvery?: number;
   clock?: () => Date;
+  /** Hears every event as it is recorded, before it is written: detection rules watch the stream (LOG-06). */
+  observe?: (event: AuditEventInput) => void;
 }
 
 export interface AuditTrim {
@@ -59,6 +61,7 @@ export class AuditLog {
   readonly #keyVersion: number;
   readonly #checkpointEvery: number;
   readonly #clock: () => Date;
+  readonly #observe: ((event: AuditEventInput) => void) | undefined;
   // BEGIN IMMEDIATE takes the write lock before the head is read, so a second process
   // (the CLI) appending to the same file can never fork the chain.
   readonly #appendBatch;
@@ -84,6 +87,7 @@ export class AuditLog {
     this.#signingSeed = options.signingSeed;
     this.#checkpointFile = options.checkpointFile;
     this.#clock = options.clock ?? (() => new Date());
+    this.#observe = options.observe;
     this.#appendBatch = options.db.transaction((rows: EventRow[]) => this.#append(rows));
     this.#checkpointHead = options.db.transaction(() => {
       const head = this.#store.head();
@@ -102,6 +106,11 @@ export class AuditLog {
       return Promise.reject(error);
     }
     this.#rows.push(row);
+    try {
+      this.#observe?.(input);
+    } catch {
+      // Detection must never fail the action being audited; a rule that throws misses this event.
+    }
     this.#scheduled ??= setImmediate(() => this.#drain());
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }

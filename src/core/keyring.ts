@@ -1,12 +1,13 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { aeadOpen, aeadSeal } from './aead.ts';
 import { DIR_MODE, FILE_MODE } from './database.ts';
 
 /** Every use of key material gets its own derived key, so one can rotate or leak without the others. */
-export type KeyPurpose = 'db' | 'vault' | 'audit-signing' | 'backup';
-export const KEY_PURPOSES: readonly KeyPurpose[] = ['db', 'vault', 'audit-signing', 'backup'];
+export type KeyPurpose = 'db' | 'vault' | 'audit-signing' | 'backup' | 'agent-signing';
+export const KEY_PURPOSES: readonly KeyPurpose[] = ['db', 'vault', 'audit-signing', 'backup', 'agent-signing'];
 
 export class KeyringError extends Error {
   override name = 'KeyringError';
@@ -65,8 +66,14 @@ function hkdf(ikm: Buffer, salt: Buffer | string, info: string): Buffer {
 }
 
 const WRAP_FORMAT = 1;
+/** A wrapped seed: format byte, master key version, then IV (12), tag (16) and the 32-byte seed. */
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+
+/** The workspace id as associated data: a wrapped seed moved to another workspace fails. */
+function seedContext(workspaceId: string): Buffer {
+  return Buffer.from(`enclave:workspace-seed:${workspaceId}`);
+}
 
 /**
  * Holds the master key and performs the only operations allowed with it: wrapping and
@@ -91,14 +98,10 @@ export class Keyring {
 
   /** AES-256-GCM with the workspace id as associated data: a wrapped seed moved to another workspace fails. */
   wrapSeed(workspaceId: string, seed: Buffer): Buffer {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.#wrapKey, iv);
-    cipher.setAAD(Buffer.from(`enclave:workspace-seed:${workspaceId}`));
-    const body = Buffer.concat([cipher.update(seed), cipher.final()]);
     const header = Buffer.alloc(5);
     header.writeUInt8(WRAP_FORMAT, 0);
     header.writeUInt32BE(this.masterKeyVersion, 1);
-    return Buffer.concat([header, iv, cipher.getAuthTag(), body]);
+    return Buffer.concat([header, aeadSeal(this.#wrapKey, seedContext(workspaceId), seed)]);
   }
 
   unwrapSeed(workspaceId: string, wrapped: Buffer): Buffer {
@@ -108,13 +111,8 @@ export class Keyring {
     if (wrapped.readUInt32BE(1) !== this.masterKeyVersion) {
       throw new KeyringError('the workspace seed is wrapped by another master key version');
     }
-    const iv = wrapped.subarray(5, 5 + IV_BYTES);
-    const tag = wrapped.subarray(5 + IV_BYTES, 5 + IV_BYTES + TAG_BYTES);
-    const decipher = createDecipheriv('aes-256-gcm', this.#wrapKey, iv);
-    decipher.setAAD(Buffer.from(`enclave:workspace-seed:${workspaceId}`));
-    decipher.setAuthTag(tag);
     try {
-      return Buffer.concat([decipher.update(wrapped.subarray(5 + IV_BYTES + TAG_BYTES)), decipher.final()]);
+      return aeadOpen(this.#wrapKey, seedContext(workspaceId), wrapped.subarray(5));
     } catch {
       throw new KeyringError('the workspace seed does not decrypt with this master key');
     }

@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { hkdfSync, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { aeadOpen, aeadSeal } from '../core/aead.ts';
 import type { Keyring } from '../core/keyring.ts';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
@@ -19,16 +20,11 @@ export class TotpSecretBox {
   }
 
   seal(userId: string, secret: Buffer): Buffer {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.#key, iv).setAAD(Buffer.from(userId));
-    const body = Buffer.concat([cipher.update(secret), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    return aeadSeal(this.#key, Buffer.from(userId), secret);
   }
 
   open(userId: string, sealed: Buffer): Buffer {
-    const decipher = createDecipheriv('aes-256-gcm', this.#key, sealed.subarray(0, 12)).setAAD(Buffer.from(userId));
-    decipher.setAuthTag(sealed.subarray(12, 28));
-    return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
+    return aeadOpen(this.#key, Buffer.from(userId), sealed);
   }
 }
 

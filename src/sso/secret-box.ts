@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { hkdfSync } from 'node:crypto';
+import { aeadOpen, aeadSeal } from '../core/aead.ts';
 
 /**
  * What an SSO connection must keep but never show again (an OIDC client secret, a SAML
@@ -15,16 +16,11 @@ export class ConnectionSecretBox {
   }
 
   seal(workspaceId: string, connectionId: string, plaintext: string): Buffer {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.#key(workspaceId), iv).setAAD(aad(workspaceId, connectionId));
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    return aeadSeal(this.#key(workspaceId), aad(workspaceId, connectionId), Buffer.from(plaintext, 'utf8'));
   }
 
   open(workspaceId: string, connectionId: string, sealed: Buffer): string {
-    const decipher = createDecipheriv('aes-256-gcm', this.#key(workspaceId), sealed.subarray(0, 12)).setAAD(aad(workspaceId, connectionId));
-    decipher.setAuthTag(sealed.subarray(12, 28));
-    return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
+    return aeadOpen(this.#key(workspaceId), aad(workspaceId, connectionId), sealed).toString('utf8');
   }
 
   #key(workspaceId: string): Buffer {

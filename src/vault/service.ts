@@ -4,7 +4,8 @@ import type { AuditLog } from '../audit/log.ts';
 import type { SqliteDatabase } from '../core/database.ts';
 import { AppError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
-import { EnvelopeError, open, seal } from './envelope.ts';
+import { AeadError } from '../core/aead.ts';
+import { open, seal } from './envelope.ts';
 import { checkPreset } from './presets.ts';
 import type { CreateCredential, Credential, CredentialKind, CredentialScope, Secret, UpdateCredential } from './schema.ts';
 import { deleteCredential, findCredential, insertCredential, listCredentials, updateCredential, type CredentialRow } from './store.ts';
@@ -113,7 +114,7 @@ export class VaultService {
     if (patch.disabled !== undefined) next.disabled_at = patch.disabled ? (row.disabled_at ?? next.updated_at) : null;
     if (patch.scopes !== undefined) {
       next.scopes = JSON.stringify(canonicalScopes(patch.scopes));
-      Object.assign(next, this.#seal(workspaceId, row.id, next.scopes, this.#open(workspaceId, row)));
+      Object.assign(next, this.#seal(workspaceId, row.id, next.scopes, await this.#openOrRefuse(workspaceId, row, meta)));
     }
     updateCredential(db, next);
     await audit.record(auditEvent(meta, 'credential.update', { type: 'credential', id: row.id }, { fields: Object.keys(patch), ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}) }));
@@ -143,17 +144,21 @@ export class VaultService {
    * workspace, fails here exactly as it would when a workflow tried to use it.
    */
   async check(workspaceId: string, credentialId: string, meta: RequestMeta): Promise<{ intact: true }> {
-    const { db, audit } = this.#deps.workspace(workspaceId);
-    const row = findCredential(db, credentialId);
+    const row = findCredential(this.#deps.workspace(workspaceId).db, credentialId);
     if (!row) throw notFound();
+    await this.#openOrRefuse(workspaceId, row, meta);
+    return { intact: true };
+  }
+
+  /** A secret that was altered or copied from another credential or workspace is refused, audited, never a 500. */
+  async #openOrRefuse(workspaceId: string, row: CredentialRow, meta: RequestMeta): Promise<Secret> {
     try {
-      this.#open(workspaceId, row);
+      return this.#open(workspaceId, row);
     } catch (error) {
-      if (!(error instanceof EnvelopeError)) throw error;
-      await audit.record(auditEvent(meta, 'credential.check', { type: 'credential', id: row.id }, {}, 'failure'));
+      if (!(error instanceof AeadError)) throw error;
+      await this.#deps.workspace(workspaceId).audit.record(auditEvent(meta, 'credential.check', { type: 'credential', id: row.id }, {}, 'failure'));
       throw new AppError(409, 'credential_unreadable', 'the stored secret does not decrypt: it was altered or copied from elsewhere; replace it');
     }
-    return { intact: true };
   }
 
   #seal(workspaceId: string, credentialId: string, scopes: string, secret: Secret): { wrapped_key: Buffer; ciphertext: Buffer } {

@@ -105,7 +105,20 @@ describe('security alerts', () => {
     expect((await enclave.request('POST', `/api/w/${prober.id}/alerts/${listed.alerts[0]!.id}/acknowledge`, { token: prober.token })).status).toBe(404);
   });
 
-  it('[LOG-06] an alert webhook without a signing secret is refused at start-up', async () => {
+  it('[LOG-06] an alert webhook without a signing secret, or with a malformed one, is refused at start-up', async () => {
     await expect(startTestServer({ alerts: { webhookUrl: 'https://hooks.example/x' } })).rejects.toThrow(/webhookUrl and webhookSecretFile go together/);
+    const malformed = join(mkdtempSync(join(tmpdir(), 'enclave-alerts-')), 'webhook-secret');
+    writeFileSync(malformed, 'not base64 at all!\n', { mode: 0o600 });
+    await expect(startTestServer({ alerts: { webhookUrl: 'https://hooks.example/x', webhookSecretFile: malformed } })).rejects.toThrow(/must hold a Standard Webhooks secret/);
+  });
+
+  it('[LOG-06] a prober who keeps going raises one alert per window, not one per threshold, so the operators are not flooded', async () => {
+    const prober = await enclave.createWorkspace('Persistent Prober');
+    const target = await enclave.createWorkspace('Patient Target');
+    for (let attempt = 0; attempt < 25; attempt++) {
+      expect((await enclave.request('GET', `/api/w/${target.id}/profile`, { token: prober.token })).status).toBe(404);
+    }
+    const listed = (await (await enclave.request('GET', `/api/w/${target.id}/alerts`, { token: target.token })).json()) as { alerts: unknown[] };
+    expect(listed.alerts).toHaveLength(1);
   });
 });

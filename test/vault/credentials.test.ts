@@ -103,6 +103,10 @@ describe('the credential vault', () => {
     expect((await call('POST', `/${credential.id}/check`)).status).toBe(200);
     tamper(workspace, 'UPDATE vault_credential SET wrapped_key = ?, ciphertext = ? WHERE id = ?', before.wrapped_key, before.ciphertext, credential.id);
     expect(await errorCode(await call('POST', `/${credential.id}/check`))).toBe('credential_unreadable');
+    // Re-scoping a secret that no longer opens is refused the same way, never a 500.
+    const rescoped = await call('PATCH', `/${credential.id}`, { scopes: [] });
+    expect(rescoped.status).toBe(409);
+    expect(await errorCode(rescoped)).toBe('credential_unreadable');
   });
 
   it('[WEB-02] bad credential input gets a specific 4xx and stores nothing', async () => {
