@@ -5,7 +5,7 @@ import type { DestinationStream } from 'pino';
 import { publicOrigin, type EnclaveConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
 import { sweepExpired } from '../platform/expiry-sweeper.ts';
-import { sweepAuditRetention } from '../platform/retention-sweeper.ts';
+import { sweepRetention } from '../platform/retention-sweeper.ts';
 import { openPlatform, type Platform } from '../platform/platform.ts';
 import { buildApp } from './app.ts';
 
@@ -66,7 +66,7 @@ export async function startServer(
   sweeps.unref();
   const stopping = new AbortController();
   const retention = () =>
-    sweepAuditRetention(platform, new Date(), { logger, signal: stopping.signal }).then(
+    sweepRetention(platform, new Date(), { logger, signal: stopping.signal }).then(
       (sweep) => logger.info({ sweep }, 'audit retention applied'),
       (error: unknown) => logger.error({ err: error }, 'audit retention sweep failed'),
     );

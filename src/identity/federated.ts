@@ -57,7 +57,8 @@ type Resolution = { userId: string; linked: boolean; created: boolean; passwordD
  * 4. or, where sign-up is allowed, a new account starts verified.
  * The session then opens like any other, so a second factor is still owed.
  */
-export async function signInFederated(deps: FederatedSignInDeps, identity: FederatedIdentity, meta: RequestMeta): Promise<OpenedSession> {
+/** `firstWithProvider`: this sign-in created the account or linked it to the provider (rather than using a link made before). */
+export async function signInFederated(deps: FederatedSignInDeps, identity: FederatedIdentity, meta: RequestMeta): Promise<OpenedSession & { firstWithProvider: boolean }> {
   const method = identity.method ?? 'oidc';
   const email = identity.email.toLowerCase();
   const context = { method, provider: identity.provider };
@@ -100,5 +101,6 @@ export async function signInFederated(deps: FederatedSignInDeps, identity: Feder
       auditEvent(meta, 'user.link_account', target, { ...context, ...(resolution.passwordDropped ? { unverifiedPasswordRemoved: true } : {}) }),
     );
   }
-  return deps.identity.openSession(resolution.userId, meta, method, { provider: identity.provider });
+  const opened = await deps.identity.openSession(resolution.userId, meta, method, { provider: identity.provider });
+  return { ...opened, firstWithProvider: resolution.linked };
 }

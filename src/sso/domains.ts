@@ -6,7 +6,7 @@ import { AppError } from '../core/errors.ts';
 import { newSecret } from '../core/tokens.ts';
 import { challengeName, type TxtLookup } from './dns-challenge.ts';
 import type { SsoDomain } from './schema.ts';
-import { deleteDomain, findDomain, findVerifiedDomain, insertDomain, listConnections, listDomains, markDomainVerified, type DomainRow } from './store.ts';
+import { deleteDomain, findDomain, findVerifiedDomain, insertDomain, listConnections, listDomains, listVerifiedDomains, markDomainVerified, unverifyDomain, type DomainRow } from './store.ts';
 
 export interface SsoDomainServiceDeps {
   controlDb: SqliteDatabase;
@@ -91,6 +91,25 @@ export class SsoDomainService {
     }
     await this.#audit(workspaceId, auditEvent(meta, 'sso.domain.verify', target, { workspaceId }));
     return toDomain(findDomain(db, workspaceId, domain)!);
+  }
+
+  /**
+   * A verification holds only while the record stays published: a workspace whose owner
+   * lost the domain (it lapsed, or the admin who set it up left) must not keep signing in
+   * everyone at it. A failed lookup changes nothing; a lookup that finds no matching record
+   * withdraws the verification. Returns the domains withdrawn.
+   */
+  async recheckAll(meta: RequestMeta): Promise<string[]> {
+    const db = this.#deps.controlDb;
+    const withdrawn: string[] = [];
+    for (const row of listVerifiedDomains(db)) {
+      const records = await this.#deps.lookupTxt(challengeName(row.domain));
+      if (records === undefined || records.includes(row.challenge)) continue;
+      unverifyDomain(db, row.workspace_id, row.domain);
+      await this.#audit(row.workspace_id, auditEvent(meta, 'sso.domain.unverify', { type: 'domain', id: row.domain }, { workspaceId: row.workspace_id, reason: 'txt_record_not_found' }));
+      withdrawn.push(`${row.workspace_id}:${row.domain}`);
+    }
+    return withdrawn;
   }
 
   async remove(workspaceId: string, domain: string, meta: RequestMeta): Promise<void> {

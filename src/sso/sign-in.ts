@@ -33,7 +33,7 @@ export interface OidcSsoFlow {
 export interface SsoSignInDeps {
   connections: Pick<SsoConnectionService, 'forDomain' | 'byId'>;
   members: Pick<MemberService, 'joinBySso'>;
-  signInFederated(identity: FederatedIdentity, meta: RequestMeta): Promise<OpenedSession>;
+  signInFederated(identity: FederatedIdentity, meta: RequestMeta): Promise<OpenedSession & { firstWithProvider: boolean }>;
   saml: { policy: SamlPolicy; ledger: SamlRequestLedger; completions: SamlCompletions };
   oidc: OidcSsoFlow;
   workspaceAudit(workspaceId: string): AuditLog;
@@ -140,7 +140,9 @@ export class SsoSignInService {
       meta,
     );
     const workspaceId = connection.workspaceId;
-    await this.#deps.members.joinBySso(workspaceId, opened.user.id, connection.defaultRole, connection.id, meta);
+    // Just-in-time membership on the first sign-in through this connection only: someone a
+    // manager or SCIM removed later must not be added back by signing in again.
+    if (opened.firstWithProvider) await this.#deps.members.joinBySso(workspaceId, opened.user.id, connection.defaultRole, connection.id, meta);
     const actor = { type: 'system' as const, id: `sso:${connection.id}` };
     await this.#deps.workspaceAudit(workspaceId).record(
       auditEvent({ ...meta, actor }, 'sso.sign_in', { type: 'user', id: opened.user.id }, { workspaceId, protocol: connection.protocol }),

@@ -29,7 +29,11 @@ export function findDomain(db: SqliteDatabase, workspaceId: string, domain: stri
 
 /** The workspace that has verified this domain, if one has. */
 export function findVerifiedDomain(db: SqliteDatabase, domain: string): DomainRow | undefined {
-  return statement(db, 'SELECT * FROM sso_domain WHERE domain = ? AND verified_at IS NOT NULL').get(domain) as DomainRow | undefined;
+  // A deleted workspace no longer holds its domains: another may verify them.
+  return statement(
+    db,
+    'SELECT d.* FROM sso_domain d JOIN workspace w ON w.id = d.workspace_id WHERE d.domain = ? AND d.verified_at IS NOT NULL AND w.deleted_at IS NULL',
+  ).get(domain) as DomainRow | undefined;
 }
 
 /** False when the workspace already has this domain. */
@@ -43,7 +47,18 @@ export function insertDomain(db: SqliteDatabase, row: DomainRow): boolean {
 }
 
 export function markDomainVerified(db: SqliteDatabase, workspaceId: string, domain: string, at: string): void {
+  // A deleted workspace's claim gives way; it verifies again if restored and still published.
+  statement(db, 'UPDATE sso_domain SET verified_at = NULL WHERE domain = ? AND workspace_id IN (SELECT id FROM workspace WHERE deleted_at IS NOT NULL)').run(domain);
   statement(db, 'UPDATE sso_domain SET verified_at = ? WHERE workspace_id = ? AND domain = ? AND verified_at IS NULL').run(at, workspaceId, domain);
+}
+
+/** Every verified domain of a live workspace, for the periodic re-check. */
+export function listVerifiedDomains(db: SqliteDatabase): DomainRow[] {
+  return statement(db, 'SELECT d.* FROM sso_domain d JOIN workspace w ON w.id = d.workspace_id WHERE d.verified_at IS NOT NULL AND w.deleted_at IS NULL').all() as DomainRow[];
+}
+
+export function unverifyDomain(db: SqliteDatabase, workspaceId: string, domain: string): void {
+  statement(db, 'UPDATE sso_domain SET verified_at = NULL WHERE workspace_id = ? AND domain = ?').run(workspaceId, domain);
 }
 
 export function deleteDomain(db: SqliteDatabase, workspaceId: string, domain: string): boolean {

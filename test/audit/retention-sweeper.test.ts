@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepAuditRetention } from '../../src/platform/retention-sweeper.ts';
+import { sweepRetention } from '../../src/platform/retention-sweeper.ts';
 import { runEnclave } from '../helpers/cli.ts';
 import { startTestServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 
@@ -23,14 +23,14 @@ describe('audit retention sweeper', () => {
 
   it('[LOG-03] events younger than the retention period are kept', async () => {
     const before = await events();
-    const sweep = await sweepAuditRetention(enclave.server.platform, new Date(Date.now() + 89 * DAY));
-    expect(sweep).toEqual({ trimmed: {}, refused: [] });
+    const sweep = await sweepRetention(enclave.server.platform, new Date(Date.now() + 89 * DAY));
+    expect(sweep).toEqual({ trimmed: {}, refused: [], shredded: [], domainsWithdrawn: [] });
     expect(await events()).toEqual(before);
   });
 
   it('[LOG-03] run as of past the retention period, the sweeper trims every log under a signed statement, and verify-audit still passes', async () => {
     const before = await events();
-    const sweep = await sweepAuditRetention(enclave.server.platform, new Date(Date.now() + 91 * DAY));
+    const sweep = await sweepRetention(enclave.server.platform, new Date(Date.now() + 91 * DAY));
     expect(sweep.refused).toEqual([]);
     expect(sweep.trimmed[workspace.id]).toBe(before.length - 1);
     expect(sweep.trimmed.control).toBeGreaterThan(0);

@@ -136,6 +136,24 @@ describe('enterprise single sign-on per workspace (IDN-06)', () => {
     expect(events.every((event) => event.actor_id === owner.id && event.target_id === domain)).toBe(true);
   });
 
+  it('[IDN-06] the nightly re-check withdraws a verification whose TXT record is gone, and keeps it when the lookup itself fails', async () => {
+    const other = 'lapsed-domain.test';
+    const added = (await (await asOwner('POST', '/sso/domains', { domain: other })).json()) as SsoDomain;
+    dns.setTxt(added.txtName, [added.txtValue]);
+    expect((await asOwner('POST', `/sso/domains/${other}/verify`)).status).toBe(200);
+    const system = { actor: { type: 'system' as const, id: 'test' } };
+    expect(await enclave.server.platform.sso.domains.recheckAll(system)).toEqual([]);
+
+    dns.setTxt(added.txtName, ['v=spf1 -all']);
+    expect(await enclave.server.platform.sso.domains.recheckAll(system)).toEqual([`${workspaceId}:${other}`]);
+    const listed = (await (await asOwner('GET', '/sso')).json()) as { domains: SsoDomain[] };
+    expect(listed.domains.find((candidate) => candidate.domain === other)?.verifiedAt).toBeNull();
+    // The workspace's main domain, still published, stays verified.
+    expect(listed.domains.find((candidate) => candidate.domain === domain)?.verifiedAt).not.toBeNull();
+    expect(workspaceEvents(enclave, workspaceId).some((event) => event.action === 'sso.domain.unverify' && event.target_id === other)).toBe(true);
+    expect((await asOwner('DELETE', `/sso/domains/${other}`)).status).toBe(204);
+  });
+
   it('[IDN-06] a domain verified by one workspace cannot be verified by another, even with its own record published', async () => {
     const refused = await enclave.request('POST', `/api/w/${otherWorkspace.id}/sso/domains`, { token: otherWorkspace.token, body: { domain } });
     expect(refused.status).toBe(409);
@@ -251,6 +269,17 @@ describe('enterprise single sign-on per workspace (IDN-06)', () => {
     expect(again.headers.get('location')).toBe('/');
     const after = (await (await asOwner('GET', '/members')).json()) as { members: { userId: string }[] };
     expect(after.members.filter((member) => member.userId === session.user.id)).toHaveLength(1);
+  });
+
+  it('[IDN-06] SAML: a member removed after joining is not added back by signing in through SSO again', async () => {
+    const first = await samlSignIn('rita@acme-saml.test', { email: 'rita@acme-saml.test' });
+    expect(first.headers.get('location')).toBe('/');
+    const rita = enclave.server.platform.identity.userByEmail('rita@acme-saml.test')!;
+    expect((await asOwner('DELETE', `/members/${rita.id}`)).status).toBe(204);
+    const again = await samlSignIn('rita@acme-saml.test', { email: 'rita@acme-saml.test' });
+    expect(again.headers.get('location')).toBe('/');
+    const members = (await (await asOwner('GET', '/members')).json()) as { members: { userId: string }[] };
+    expect(members.members.map((member) => member.userId)).not.toContain(rita.id);
   });
 
   it('[IDN-06] SAML: a replayed response is refused, because its request id works once; so is its completion code', async () => {

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepAuditRetention } from '../../src/platform/retention-sweeper.ts';
+import { sweepRetention } from '../../src/platform/retention-sweeper.ts';
 import { runEnclave } from '../helpers/cli.ts';
 import { startTestServer, type TestServer, type TestUser } from '../helpers/server.ts';
 import { readWithSqlcipher } from '../helpers/witness.ts';
@@ -100,11 +100,11 @@ describe('deleting a workspace', () => {
     expect(readWithSqlcipher(copy, key, 'SELECT count(*) AS n FROM workspace_profile')).toEqual([{ n: 1 }]);
 
     expect((await remove(ws.id, { confirmName: 'Short Lived', password: owner.password })).status).toBe(202);
-    const early = await sweepAuditRetention(enclave.server.platform, new Date(Date.now() + 29 * DAY));
+    const early = await sweepRetention(enclave.server.platform, new Date(Date.now() + 29 * DAY));
     expect(early.shredded).toEqual([]);
     expect(existsSync(file)).toBe(true);
 
-    const sweep = await sweepAuditRetention(enclave.server.platform, new Date(Date.now() + 31 * DAY));
+    const sweep = await sweepRetention(enclave.server.platform, new Date(Date.now() + 31 * DAY));
     expect(sweep.shredded).toContain(ws.id);
     expect(existsSync(join(enclave.dataDir, 'workspaces', ws.id))).toBe(false);
     const row = enclave.server.platform.controlDb.prepare('SELECT length(seed_wrapped) AS seed, shredded_at FROM workspace WHERE id = ?').get(ws.id) as { seed: number; shredded_at: string | null };
