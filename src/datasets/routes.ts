@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { can } from '../access/permissions.ts';
+import type { WorkspaceRoles } from '../http/workspace-scope.ts';
 import { workspaceIdSchema } from '../workspaces/schema.ts';
 import {
   addColumnsSchema,
@@ -8,7 +10,6 @@ import {
   createDatasetSchema,
   datasetNameSchema,
   datasetSchema,
-  datasetSummarySchema,
   rowPageQuery,
   rowPageSchema,
 } from './schema.ts';
@@ -19,10 +20,10 @@ const datasetParams = params.extend({ name: datasetNameSchema });
 const tags = ['datasets'];
 
 /** Workspace routes under /api/w/:workspaceId; names are allow-listed by these schemas before any service or SQL sees them. */
-export const datasetRoutes: FastifyPluginAsyncZod<{ datasets: DatasetService }> = async (app, { datasets }) => {
+export const datasetRoutes: FastifyPluginAsyncZod<{ datasets: DatasetService; roles: WorkspaceRoles }> = async (app, { datasets, roles }) => {
   app.get(
     '/datasets',
-    { schema: { tags, params, response: { 200: z.strictObject({ datasets: z.array(datasetSummarySchema) }) } }, config: { permission: 'datasets:read' } },
+    { schema: { tags, params, response: { 200: z.strictObject({ datasets: z.array(datasetSchema) }) } }, config: { permission: 'datasets:read' } },
     async (request) => ({ datasets: datasets.list(request.params.workspaceId) }),
   );
 
@@ -62,10 +63,29 @@ export const datasetRoutes: FastifyPluginAsyncZod<{ datasets: DatasetService }> 
   app.get(
     '/datasets/:name/rows',
     {
-      schema: { tags, description: 'Rows in primary-key order; pass nextCursor back as cursor for the next page.', params: datasetParams, querystring: rowPageQuery, response: { 200: rowPageSchema } },
+      schema: {
+        tags,
+        description: [
+          'Rows in primary-key order; pass nextCursor back as cursor for the next page.',
+          'LOG-05: roles with datasets:reveal (owner, admin) get every value as stored. For every other role the value of a column',
+          'declared `sensitive` is replaced whole by "[REDACTED:sensitive]" (null stays null), and all other values pass through',
+          'the content redactor, so card numbers, IBANs, national ids, e-mail addresses and similar are masked as "[REDACTED:<kind>]"',
+          'inside text (and a column named like a secret, e.g. `password`, is masked whole). Masked values are strings whatever',
+          "the column's type. The stored rows are never changed.",
+        ].join(' '),
+        params: datasetParams,
+        querystring: rowPageQuery,
+        response: { 200: rowPageSchema },
+      },
       config: { permission: 'datasets:readRows' },
     },
-    async (request) => datasets.rows(request.params.workspaceId, request.params.name, request.query),
+    async (request) => {
+      const { workspaceId } = request.params;
+      // The gate has already checked this role holds datasets:readRows; here it decides what the answer holds.
+      const role = roles.roleIn(workspaceId, request.actor);
+      const reveal = role !== undefined && can(role, 'datasets:reveal');
+      return datasets.rows(workspaceId, request.params.name, request.query, { reveal });
+    },
   );
 
   app.post(

@@ -21,6 +21,11 @@ export const columnSchema = z.strictObject({
   type: z.enum(COLUMN_TYPES),
   /** Key columns are never null; other columns are nullable unless they say otherwise. */
   nullable: z.boolean().default(true),
+  /**
+   * LOG-05: values people see only with datasets:reveal (owners, admins); everyone else reads
+   * a mask. Optional rather than defaulted, so callers that never mark a column need not say so.
+   */
+  sensitive: z.boolean().optional(),
 });
 export type Column = z.infer<typeof columnSchema>;
 
@@ -39,7 +44,7 @@ export type AddColumnsInput = z.infer<typeof addColumnsSchema>;
 
 const datasetFields = {
   name: z.string(),
-  columns: z.array(z.strictObject({ name: z.string(), type: z.enum(COLUMN_TYPES), nullable: z.boolean() })),
+  columns: z.array(z.strictObject({ name: z.string(), type: z.enum(COLUMN_TYPES), nullable: z.boolean(), sensitive: z.boolean() })),
   primaryKey: z.array(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),

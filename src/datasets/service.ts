@@ -34,6 +34,8 @@ import {
   type DatasetRow,
   type DatasetShape,
 } from './store.ts';
+import { CursorSeal } from './cursor.ts';
+import { maskedRow, type RowView } from './masking.ts';
 import { NAME_PATTERN } from './names.ts';
 import { shownRow, storedKey, storedRow, toStored, type StoredValue } from './values.ts';
 
@@ -55,11 +57,17 @@ export interface DatasetServiceDeps {
 function summary(row: DatasetRow): DatasetSummary {
   return {
     name: row.name,
-    columns: JSON.parse(row.columns) as Column[],
+    // Columns stored before `sensitive` existed have no such field: they are not sensitive.
+    columns: (JSON.parse(row.columns) as Column[]).map((column) => ({ ...column, sensitive: column.sensitive === true })),
     primaryKey: JSON.parse(row.primary_key) as string[],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** A column as its audit event lists it; whether it is sensitive decides who reads its values, so the trail says so. */
+function describeColumn(column: Column): string {
+  return `${column.name}:${column.type}${column.sensitive === true ? ':sensitive' : ''}`;
 }
 
 /** The routes' schemas already allow-list names; services check again for callers that are not routes (CLI, MCP). */
@@ -83,19 +91,9 @@ function checkShape(columns: readonly Column[], primaryKey: readonly string[]): 
   }
 }
 
-/** Opaque paging cursor: the last key of the page, base64url JSON. It holds only key values, never a workspace or table. */
-function encodeCursor(key: StoredValue[]): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-function decodeCursor(shape: DatasetShape, cursor: string): StoredValue[] {
+/** The last key of a page from an opened cursor (see cursor.ts), checked against the dataset's key columns. */
+function cursorKey(shape: DatasetShape, parsed: unknown): StoredValue[] {
   const invalid = new AppError(400, 'invalid_cursor', 'the cursor is not one this dataset issued');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid;
-  }
   if (!Array.isArray(parsed) || parsed.length !== shape.primaryKey.length) throw invalid;
   return shape.primaryKey.map((name, index) => {
     const column = shape.columns.find((candidate) => candidate.name === name)!;
@@ -112,14 +110,18 @@ function decodeCursor(shape: DatasetShape, cursor: string): StoredValue[] {
 export class DatasetService {
   readonly #deps: DatasetServiceDeps;
   readonly #now: () => Date;
+  readonly #cursors: CursorSeal;
 
   constructor(deps: DatasetServiceDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? (() => new Date());
+    this.#cursors = new CursorSeal();
   }
 
-  list(workspaceId: string): DatasetSummary[] {
-    return listDatasets(this.#deps.workspace(workspaceId).db).map(summary);
+  /** Every dataset with its row count: the dashboard's list shows them, and one request beats one per dataset. */
+  list(workspaceId: string): Dataset[] {
+    const { db } = this.#deps.workspace(workspaceId);
+    return listDatasets(db).map((row) => ({ ...summary(row), rowCount: countRows(db, row.name) }));
   }
 
   get(workspaceId: string, name: string): Dataset {
@@ -138,7 +140,7 @@ export class DatasetService {
       createDatasetTable(db, input, at);
     }).immediate();
     await audit.record(
-      auditEvent(meta, 'dataset.create', { type: 'dataset', id: input.name }, { columns: input.columns.map((column) => `${column.name}:${column.type}`), primaryKey: input.primaryKey }),
+      auditEvent(meta, 'dataset.create', { type: 'dataset', id: input.name }, { columns: input.columns.map(describeColumn), primaryKey: input.primaryKey }),
     );
     return this.get(workspaceId, input.name);
   }
@@ -155,7 +157,7 @@ export class DatasetService {
       if (duplicate !== undefined) throw new AppError(409, 'column_exists', `column ${duplicate} already exists or is given twice`);
       addDatasetColumns(db, name, all, input.columns, this.#now().toISOString());
     }).immediate();
-    await audit.record(auditEvent(meta, 'dataset.columns_add', { type: 'dataset', id: name }, { columns: input.columns.map((column) => `${column.name}:${column.type}`) }));
+    await audit.record(auditEvent(meta, 'dataset.columns_add', { type: 'dataset', id: name }, { columns: input.columns.map(describeColumn) }));
     return this.get(workspaceId, name);
   }
 
@@ -172,17 +174,23 @@ export class DatasetService {
     await audit.record(auditEvent(meta, 'dataset.delete', { type: 'dataset', id: name }, { rowCount }));
   }
 
-  rows(workspaceId: string, name: string, page: { limit: number; cursor?: string | undefined }): { rows: Row[]; nextCursor: string | null } {
+  /**
+   * A page of rows as `view` may see them (LOG-05): whole with `reveal`, otherwise masked (see
+   * masking.ts). Masked unless the caller says otherwise, so a new caller cannot leak by omission.
+   */
+  rows(workspaceId: string, name: string, page: { limit: number; cursor?: string | undefined }, view: RowView = { reveal: false }): { rows: Row[]; nextCursor: string | null } {
     const { db } = this.#deps.workspace(workspaceId);
     const shape = summary(this.#row(db, name));
-    const after = page.cursor === undefined ? undefined : decodeCursor(shape, page.cursor);
+    // Bound to this workspace and dataset: a cursor from elsewhere does not open here.
+    const context = `${workspaceId}\n${name}`;
+    const after = page.cursor === undefined ? undefined : cursorKey(shape, this.#cursors.open(context, page.cursor));
     // One row more than asked for says whether another page exists, so the last page has no cursor.
     const stored = rowsAfter(db, shape, after, page.limit + 1);
     const rows = stored.slice(0, page.limit);
     const last = stored.length > page.limit ? rows.at(-1) : undefined;
     return {
-      rows: rows.map((row) => shownRow(shape.columns, row)),
-      nextCursor: last === undefined ? null : encodeCursor(shape.primaryKey.map((key) => last[key] ?? null)),
+      rows: rows.map((row) => (view.reveal ? shownRow(shape.columns, row) : maskedRow(shape.columns, shownRow(shape.columns, row)))),
+      nextCursor: last === undefined ? null : this.#cursors.seal(context, shape.primaryKey.map((key) => last[key] ?? null)),
     };
   }
 
