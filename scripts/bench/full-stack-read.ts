@@ -9,13 +9,13 @@ const NODE = [process.execPath, '--disable-warning=ExperimentalWarning'];
 const SECONDS = 8;
 const CONCURRENCY = 16;
 
-function cli(args: string[]): string {
+export function cli(args: string[]): string {
   const result = spawnSync(NODE[0]!, [...NODE.slice(1), 'src/cli/main.ts', ...args], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`enclave ${args[0]} failed: ${result.stderr}`);
   return result.stdout;
 }
 
-function startProcess(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+export function startProcess(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   return new Promise((resolve, reject) => {
     const child = spawn(NODE[0]!, [...NODE.slice(1), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';

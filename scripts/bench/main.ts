@@ -11,9 +11,10 @@ import type { Benchmark, BenchResult } from './benchmark.ts';
 import { coldOpenBenchmark } from './cold-open.ts';
 import { encryptedStorageBenchmark } from './encrypted-storage.ts';
 import { fullStackReadBenchmark } from './full-stack-read.ts';
+import { ingestBenchmark } from './ingest.ts';
 import { redactBenchmark } from './redact.ts';
 
-const BENCHMARKS: Benchmark[] = [fullStackReadBenchmark, encryptedStorageBenchmark, coldOpenBenchmark, auditBenchmark, redactBenchmark];
+const BENCHMARKS: Benchmark[] = [fullStackReadBenchmark, encryptedStorageBenchmark, coldOpenBenchmark, auditBenchmark, redactBenchmark, ingestBenchmark];
 
 if (process.argv.includes('--help')) {
   process.stdout.write(`usage: ./enclave bench [--only NAME] [--json]\n\nbenchmarks:\n${BENCHMARKS.map((b) => `  ${b.name}`).join('\n')}\n`);

@@ -4,6 +4,10 @@ import type { Role } from './permissions.ts';
 export type Actor =
   | { type: 'user'; id: string; sessionId: string }
   | { type: 'api_key'; id: string; workspaceId: string; role: Role }
+  /** A paired sync agent (AGT-02): bound to its one workspace, where it acts with the agent-only role. */
+  | { type: 'agent'; id: string; workspaceId: string }
+  /** A workspace's identity provider, provisioning people over SCIM (IDN-06); it holds no role. */
+  | { type: 'scim_token'; id: string; workspaceId: string }
   | { type: 'operator'; id: string }
   | { type: 'system'; id: string }
   | { type: 'anonymous'; id: 'anonymous' };

@@ -18,7 +18,11 @@ const builders: readonly Role[] = ['owner', 'admin', 'builder'];
 export const PERMISSIONS = {
   'workspace:read': everyone,
   'workspace:update': managers,
+  /** DAT-02: deleting the whole workspace (restorable for the retention period). */
+  'workspace:delete': owners,
   'audit:read': managers,
+  /** LOG-06: acknowledging the workspace's security alerts. */
+  'alerts:manage': managers,
   'apiKeys:read': managers,
   'apiKeys:manage': managers,
   'members:read': people,
@@ -27,6 +31,23 @@ export const PERMISSIONS = {
   /** VLT-03: credential metadata; the secrets themselves are never readable through any route. */
   'credentials:read': builders,
   'credentials:manage': builders,
+  /** IDN-06: which domains and identity providers sign people in to the workspace, and with what role. */
+  'sso:manage': owners,
+  /** Datasets (AGT-03): a paired agent sees dataset schemas and may define and fill them, but never reads rows back. */
+  'datasets:read': [...people, 'agent-only'],
+  'datasets:readRows': people,
+  /**
+   * LOG-05: reading rows with sensitive columns and personal data whole. It guards no route of
+   * its own: without it GET …/rows answers with those values masked (src/datasets/masking.ts).
+   */
+  'datasets:reveal': managers,
+  'datasets:define': [...builders, 'agent-only'],
+  'datasets:write': [...builders, 'agent-only'],
+  'datasets:manage': builders,
+  /** AGT-01: pairing tokens and the agents paired with them. */
+  'agents:manage': managers,
+  /** IDN-06: SCIM tokens, which let a directory add, change and deactivate the workspace's people. */
+  'scim:manage': owners,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

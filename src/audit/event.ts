@@ -5,7 +5,7 @@ export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /** `operator` is a person at the `enclave` command line; `system` is Enclave itself (sweepers, schedules). */
-export const AUDIT_ACTOR_TYPES = ['user', 'api_key', 'mcp_client', 'agent', 'operator', 'system'] as const;
+export const AUDIT_ACTOR_TYPES = ['user', 'api_key', 'scim_token', 'mcp_client', 'agent', 'operator', 'system'] as const;
 export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
 
 export interface AuditEventInput {

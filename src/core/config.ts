@@ -14,6 +14,26 @@ export const PLACEHOLDER_SECURITY_CONTACT = 'mailto:security@enclave.invalid';
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.coerce.number().int().positive();
 
+/** Plain http only where nobody can sit between: this machine (tests, local development). */
+const LOOPBACK_HTTP = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
+
+/** IDN-03: one OpenID provider; its client secret is read from a file only its owner can read, like smtp.passwordFile. */
+const oidcProviderSchema = z.strictObject({
+  /** The slug in its URLs: /api/auth/oidc/<id>/start and …/callback (register that callback at the provider). */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be a lowercase slug (a-z, 0-9, -)'),
+  /** Shown on the sign-in page: "Continue with <label>". */
+  label: z.string().trim().min(1).max(60),
+  issuer: z.url().refine((url) => url.startsWith('https://') || LOOPBACK_HTTP.test(url), 'must be an https URL (http only for a loopback address)'),
+  clientId: z.string().min(1).max(512),
+  clientSecretFile: z.string().min(1),
+  /** Defaults to openid, email and profile; must include openid. */
+  scopes: z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be a scope token')).refine((scopes) => scopes.includes('openid'), 'must include openid').optional(),
+  /** Only addresses in these domains may sign in; for Google Workspace also the `hd` claim must be one of them. */
+  allowedDomains: z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, 'must be a lowercase domain name')).min(1).optional(),
+  /** Whether someone new gets an account by signing in here; defaults to allowSignUp. */
+  allowSignUp: z.boolean().optional(),
+});
+
 /** The one schema for every setting, whatever its source (file, environment, flags). */
 export const configSchema = z
   .strictObject({
@@ -40,18 +60,51 @@ export const configSchema = z
         signInPerIpPerMinute: z.coerce.number().int().positive().default(10),
         /** Magic-link requests per address, whether or not it has an account, so answers stay alike. */
         magicLinkPerEmailPerHour: z.coerce.number().int().positive().default(5),
+        /** Password-reset requests per address, known or not, counted apart from magic links. */
+        passwordResetPerEmailPerHour: z.coerce.number().int().positive().default(5),
       })
       .prefault({}),
     auditCheckpointSeconds: seconds.default(60),
+    /** LOG-06: detection thresholds, and where alerts go besides the dashboard. */
+    alerts: z
+      .strictObject({
+        windowSeconds: seconds.max(86_400).default(600),
+        signInFailuresPerAccount: z.coerce.number().int().min(2).max(10_000).default(10),
+        signInFailuresPerIp: z.coerce.number().int().min(2).max(100_000).default(30),
+        workspaceRefusalsPerActor: z.coerce.number().int().min(2).max(100_000).default(20),
+        emails: z.array(z.email()).default([]),
+        webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
+        /** A file only its owner can read holding the Standard Webhooks signing secret (`whsec_…`). */
+        webhookSecretFile: z.string().min(1).optional(),
+      })
+      .refine((alerts) => (alerts.webhookUrl === undefined) === (alerts.webhookSecretFile === undefined), {
+        message: 'webhookUrl and webhookSecretFile go together: alert webhooks are always signed',
+        path: ['webhookSecretFile'],
+      })
+      .prefault({}),
     /** LOG-03: how long audit events are kept, and how often the sweeper trims older ones. */
     retention: z
       .strictObject({
         auditDays: z.coerce.number().int().min(MIN_AUDIT_RETENTION_DAYS, `must be at least ${MIN_AUDIT_RETENTION_DAYS} days (security events)`).max(3650).default(395),
         sweepSeconds: seconds.max(7 * 86_400).default(86_400),
+        /** DAT-02: how long a deleted workspace stays restorable before its key seed and files are destroyed. */
+        deletedWorkspaceDays: z.coerce.number().int().min(1).max(365).default(30),
       })
       .prefault({}),
     /** How often rows that stopped working when they expired (sessions, mailed links, old sign-in failures) are deleted. */
     expirySweepSeconds: seconds.max(86_400).default(300),
+    /** BKP-01, BKP-02: encrypted backups (see src/backup/). */
+    backup: z
+      .strictObject({
+        /** The age X25519 recipient (public key) backups are encrypted to; defaults to keys/backup-recipient.txt. */
+        recipient: z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, 'must be an age X25519 recipient (age1…)').optional(),
+        /** A cron expression (croner; local time) for backups inside `serve`, or `off`. */
+        schedule: z.string().min(1).default('0 3 * * *'),
+        /** The local directory target; defaults to <dataDir>/backups (put it on other media in production). */
+        dir: z.string().min(1).optional(),
+        retentionDays: z.coerce.number().int().min(1).max(3650).default(30),
+      })
+      .prefault({}),
     /** OPS-04: where vulnerability reports go (security.txt Contact); a mailto: or https: URL. */
     securityContact: z
       .string()
@@ -88,6 +141,49 @@ export const configSchema = z
         emailVerificationSeconds: seconds.max(7 * 86400).default(24 * 3600),
         /** How long a workspace invitation mailed to an address works. */
         invitationSeconds: seconds.max(30 * 86400).default(7 * 86400),
+        /** IDN-04: how long a one-time code mailed as a second factor works (a pending sign-in itself lasts 5 minutes). */
+        emailCodeSeconds: seconds.max(600).default(300),
+        /** IDN-01: how long a mailed password-reset link works. */
+        passwordResetSeconds: seconds.max(3600).default(30 * 60),
+      })
+      .prefault({}),
+    /** WEB-06: the proof of work public forms (sign-up, sign-in links, password reset) must carry. */
+    proofOfWork: z
+      .strictObject({
+        /** Challenges hide a random counter from 0 to this; a browser tries half as many SHA-256 hashes on average. */
+        maxNumber: z.coerce.number().int().min(2).max(50_000_000).default(100_000),
+        /** How long a challenge can be solved and presented. */
+        challengeSeconds: seconds.max(3600).default(300),
+      })
+      .prefault({}),
+    /** IDN-03: sign-in with OpenID providers the operator trusts, server-wide (Google Workspace, any OIDC provider). */
+    oidc: z.strictObject({ providers: z.array(oidcProviderSchema).default([]) }).prefault({}),
+    /** AGT-01, AGT-02: paired sync agents. */
+    agents: z
+      .strictObject({
+        /** How long a pairing token works; 30 days at most (AGT-01). */
+        pairingTokenSeconds: seconds.max(30 * 86400).default(30 * 86400),
+        /** How long an agent's access token works before it signs a new challenge. */
+        accessTokenSeconds: seconds.max(3600).default(600),
+        /** How long a challenge waits for its signed answer. */
+        challengeSeconds: seconds.max(600).default(120),
+      })
+      .prefault({}),
+    /** IDN-06: enterprise single sign-on per workspace. */
+    sso: z
+      .strictObject({
+        /** DNS servers (`ip` or `ip:port`) asked for domain-verification TXT records; empty means the system's. */
+        dnsServers: z.array(z.string().min(1)).default([]),
+        /** How far the IdP's clock may be from ours when SAML validity windows are checked. */
+        clockSkewSeconds: z.coerce.number().int().min(0).max(300).default(60),
+        /** How long a started SSO sign-in waits for the IdP's answer. */
+        requestSeconds: seconds.max(3600).default(600),
+        /**
+         * Whether a workspace's OIDC connection may name an issuer on this machine over http.
+         * The server fetches the issuer's documents, so an owner could otherwise point it at
+         * internal services (SSRF); only for development and tests.
+         */
+        allowLoopbackIssuers: z.boolean().default(false),
       })
       .prefault({}),
     /** SES-01, SES-05: how long a signed-in session lives, idle and in total, and how often its token changes. */
@@ -108,6 +204,10 @@ export const configSchema = z
     if (config.smtp && Boolean(config.smtp.user) !== Boolean(config.smtp.passwordFile)) {
       ctx.addIssue({ code: 'custom', path: ['smtp', 'user'], message: 'smtp.user and smtp.passwordFile go together' });
     }
+    const providerIds = config.oidc.providers.map((provider) => provider.id);
+    providerIds.forEach((id, index) => {
+      if (providerIds.indexOf(id) !== index) ctx.addIssue({ code: 'custom', path: ['oidc', 'providers', index, 'id'], message: `provider id ${id} is used twice` });
+    });
     const sessions = config.sessions;
     if (sessions.idleTimeoutSeconds > sessions.absoluteTimeoutSeconds) {
       ctx.addIssue({ code: 'custom', path: ['sessions', 'idleTimeoutSeconds'], message: 'must not exceed absoluteTimeoutSeconds' });

@@ -2,21 +2,34 @@ import Fastify, { LogController, type FastifyInstance, type FastifyRequest } fro
 import type { ServerOptions as HttpsOptions } from 'node:https';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { readFileSync } from 'node:fs';
+import { agentAuthRoutes, agentRoutes } from '../agents/routes.ts';
+import { alertRoutes } from '../alerts/routes.ts';
 import { apiKeyRoutes } from '../api-keys/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { servesHttps } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { AppError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
+import { datasetRoutes } from '../datasets/routes.ts';
 import { devOutboxRoutes } from '../email/routes.ts';
 import { acceptInvitationRoutes, invitationRoutes } from '../invitations/routes.ts';
 import { linkRoutes } from '../identity/magic-link-routes.ts';
+import { passwordResetRoutes } from '../identity/password-reset-routes.ts';
+import { oidcRoutes } from '../oidc/routes.ts';
 import { identityRoutes } from '../identity/routes.ts';
 import { memberRoutes, myWorkspaceRoutes } from '../members/routes.ts';
 import { mfaRoutes, workspaceSecurityRoutes } from '../mfa/routes.ts';
+import { passkeyRoutes } from '../passkeys/routes.ts';
+import { requireProofOfWork } from '../proof-of-work/guard.ts';
+import { proofOfWorkRoutes } from '../proof-of-work/routes.ts';
 import type { Platform } from '../platform/platform.ts';
+import { scimRoutes } from '../scim/routes.ts';
+import { scimTokenRoutes } from '../scim/token-routes.ts';
 import { setupRoutes } from '../setup/routes.ts';
 import { vaultRoutes } from '../vault/routes.ts';
+import { ssoAuthRoutes } from '../sso/auth-routes.ts';
+import { ssoRoutes } from '../sso/routes.ts';
+import { deletedWorkspaceRoutes, workspaceDeletionRoutes } from '../workspaces/deletion-routes.ts';
 import { workspaceRoutes } from '../workspaces/routes.ts';
 import { registerDashboard } from './dashboard.ts';
 import { frameworkErrorHandler, registerErrorHandling } from './errors.ts';
@@ -27,7 +40,7 @@ import { actorRateLimit, registerRateLimits } from './rate-limits.ts';
 import { registerRequestContext } from './request-context.ts';
 import { headerWriter, registerSecurityHeaders, securityHeaders } from './security-headers.ts';
 import './types.ts';
-import { requireDeclaredPermissions, workspaceGate } from './workspace-scope.ts';
+import { requireDeclaredPermissions, watchRefusals, workspaceGate } from './workspace-scope.ts';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const policyText = readFileSync(new URL('../../SECURITY.md', import.meta.url), 'utf8');
@@ -45,14 +58,14 @@ export interface AppOptions {
  * is parsed. @fastify/rate-limit runs only one of its hooks per request, hence its
  * limiter function rather than a second hook.
  */
-function magicLinkPerEmail(app: FastifyInstance, max: number) {
-  const limit = app.createRateLimit({ max, timeWindow: 3_600_000, keyGenerator: (request) => `magic-link:${(request.body as { email: string }).email}` });
+function perEmail(app: FastifyInstance, max: number, purpose: 'magic-link' | 'password-reset', asked: string) {
+  const limit = app.createRateLimit({ max, timeWindow: 3_600_000, keyGenerator: (request) => `${purpose}:${(request.body as { email: string }).email}` });
   return async (request: FastifyRequest) => {
     const result = await limit(request);
     // isAllowed means allow-listed; the count decides through isExceeded.
     if (!result.isAllowed && result.isExceeded) {
       const after = String(result.ttlInSeconds);
-      throw new AppError(429, 'rate_limited', `too many sign-in links asked for; retry in ${after} seconds`, { 'retry-after': after });
+      throw new AppError(429, 'rate_limited', `too many ${asked} asked for; retry in ${after} seconds`, { 'retry-after': after });
     }
   };
 }
@@ -77,13 +90,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
 
   registerSecurityHeaders(app, headers);
-  registerRequestContext(app, platform.apiKeys, platform.sessions);
+  // A bearer credential is an API key, a SCIM token (IDN-06) or an agent's JWT (AGT-02); each answers only for its own form.
+  const bearer = {
+    authenticate: (token: string) => platform.apiKeys.authenticate(token) ?? platform.scim.tokens.authenticate(token) ?? platform.agents.authenticate(token),
+  };
+  registerRequestContext(app, bearer, platform.sessions);
   registerOriginCheck(app, options.allowedOrigins);
   await registerRateLimits(app, config.rateLimit);
   registerErrorHandling(app, app.rateLimit());
   await registerOpenApi(app, packageJson.version);
   requireDeclaredPermissions(app);
   const publicOrigin = () => options.allowedOrigins()[0] ?? '';
+  // WEB-06: the first preHandler of every public form that makes the server create or send something.
+  const proofOfWork = requireProofOfWork(platform.proofOfWork);
 
   await app.register(publicRoutes, {
     version: packageJson.version,
@@ -100,11 +119,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sessions: platform.sessions,
     publicOrigin,
     signInPerIpPerMinute: config.rateLimit.signInPerIpPerMinute,
+    secondFactorMethods: (userId) => platform.mfa.methods(userId, 'password'),
+    proofOfWork,
+  });
+  await app.register(proofOfWorkRoutes, { prefix: '/api/auth', proofOfWork: platform.proofOfWork });
+  await app.register(passwordResetRoutes, {
+    prefix: '/api/auth',
+    passwordReset: platform.passwordReset,
+    publicOrigin,
+    signInPerIpPerMinute: config.rateLimit.signInPerIpPerMinute,
+    proofOfWork,
+    perEmailLimit: perEmail(app, config.rateLimit.passwordResetPerEmailPerHour, 'password-reset', 'password-reset links'),
   });
 
   await app.register(setupRoutes, { prefix: '/api/setup', setup: platform.setup, perIpPerMinute: config.rateLimit.signInPerIpPerMinute });
 
-  await app.register(mfaRoutes, { prefix: '/api/auth/mfa', mfa: platform.mfa, perIpPerMinute: config.rateLimit.signInPerIpPerMinute });
+  await app.register(mfaRoutes, { prefix: '/api/auth/mfa', mfa: platform.mfa, perIpPerMinute: config.rateLimit.signInPerIpPerMinute, publicOrigin });
+  await app.register(passkeyRoutes, {
+    prefix: '/api/auth/passkeys',
+    passkeys: platform.passkeys,
+    publicOrigin,
+    signInPerIpPerMinute: config.rateLimit.signInPerIpPerMinute,
+  });
 
   await app.register(linkRoutes, {
     prefix: '/api/auth',
@@ -112,27 +148,55 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     emailVerification: platform.emailVerification,
     publicOrigin,
     signInPerIpPerMinute: config.rateLimit.signInPerIpPerMinute,
-    perEmailLimit: magicLinkPerEmail(app, config.rateLimit.magicLinkPerEmailPerHour),
+    proofOfWork,
+    perEmailLimit: perEmail(app, config.rateLimit.magicLinkPerEmailPerHour, 'magic-link', 'sign-in links'),
+  });
+  await app.register(ssoAuthRoutes, {
+    prefix: '/api/auth',
+    signIn: platform.sso.signIn,
+    connectionExists: (connectionId) => platform.sso.connections.byId(connectionId) !== undefined,
+    publicOrigin,
+    secureCookies: platform.sessions.cookie.secure,
+    requestSeconds: config.sso.requestSeconds,
+    signInPerIpPerMinute: config.rateLimit.signInPerIpPerMinute,
+    secondFactorMethods: (userId) => platform.mfa.methods(userId),
+  });
+  await app.register(oidcRoutes, {
+    prefix: '/api/auth',
+    oidc: platform.oidc,
+    publicOrigin,
+    secureCookies: platform.sessions.cookie.secure,
+    signInPerIpPerMinute: config.rateLimit.signInPerIpPerMinute,
+    secondFactorMethods: (userId) => platform.mfa.methods(userId),
   });
   // Development without SMTP only: everywhere else /api/dev/outbox does not exist (404).
   if (platform.devOutbox) await app.register(devOutboxRoutes, { outbox: platform.devOutbox });
+  await app.register(agentAuthRoutes, { prefix: '/api/agents', agents: platform.agents, pairPerIpPerMinute: config.rateLimit.signInPerIpPerMinute });
 
   const limitActor = actorRateLimit(app, config.rateLimit);
   await app.register(async (scope) => {
     scope.addHook('onRequest', limitActor);
     await scope.register(myWorkspaceRoutes, { members: platform.members });
+    await scope.register(deletedWorkspaceRoutes, { deletion: platform.deletion });
     await scope.register(acceptInvitationRoutes, { invitations: platform.invitations, perIpPerMinute: config.rateLimit.signInPerIpPerMinute });
   });
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', workspaceGate(platform.members, platform.mfa));
       scope.addHook('onRequest', limitActor);
+      scope.addHook('onResponse', watchRefusals(platform.alerts));
       await scope.register(workspaceRoutes, { workspaces: platform.workspaces });
+      await scope.register(workspaceDeletionRoutes, { deletion: platform.deletion });
+      await scope.register(alertRoutes, { alerts: platform.alerts });
       await scope.register(memberRoutes, { members: platform.members });
       await scope.register(invitationRoutes, { invitations: platform.invitations, publicOrigin });
       await scope.register(workspaceSecurityRoutes, { mfa: platform.mfa });
       await scope.register(apiKeyRoutes, { apiKeys: platform.apiKeys });
+      await scope.register(datasetRoutes, { datasets: platform.datasets, roles: platform.members });
+      await scope.register(agentRoutes, { agents: platform.agents });
       await scope.register(vaultRoutes, { vault: platform.vault });
+      await scope.register(scimTokenRoutes, { scimTokens: platform.scim.tokens });
+      await scope.register(ssoRoutes, { domains: platform.sso.domains, connections: platform.sso.connections, publicOrigin });
       await scope.register(auditRoutes, {
         events: (workspaceId, page) => platform.workspaces.auditEvents(workspaceId, page),
         facets: (workspaceId) => platform.workspaces.auditFacets(workspaceId),
@@ -141,6 +205,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/api/w/:workspaceId' },
   );
+  await app.register(scimRoutes, { prefix: '/scim/v2', users: platform.scim.users, publicOrigin, limitToken: limitActor });
 
   await registerDashboard(app);
   return app;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../core/errors.ts';
+import { SAML_ACS_ROUTE } from '../sso/auth-routes.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -21,6 +22,12 @@ function originOf(url: string): string | undefined {
 export function registerOriginCheck(app: FastifyInstance, allowedOrigins: () => readonly string[]): void {
   app.addHook('onRequest', async (request) => {
     if (SAFE_METHODS.has(request.method)) return;
+    // IDN-06: the SAML HTTP-POST binding has the IdP's page submit a form to this one route
+    // from the IdP's origin, so it is cross-site by design. What proves it is the signed
+    // assertion, bound to a request id Enclave issued and usable once. The route reads no
+    // cookie and opens no session: that happens on a same-site step that needs the cookie
+    // of the browser that started the sign-in (src/sso/sign-in.ts), so a forged post gains nothing.
+    if (request.method === 'POST' && request.routeOptions.url === SAML_ACS_ROUTE) return;
     const allowed = allowedOrigins();
     const origin = request.headers.origin;
     if (origin !== undefined) {

@@ -5,7 +5,7 @@ import { AppError } from '../core/errors.ts';
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 
 export interface Authenticator {
-  authenticate(token: string): Actor | undefined;
+  authenticate(token: string): Actor | undefined | Promise<Actor | undefined>;
 }
 
 export interface SessionResolver {
@@ -14,7 +14,7 @@ export interface SessionResolver {
 }
 
 function workspaceOf(actor: Actor): string | null {
-  return actor.type === 'api_key' ? actor.workspaceId : null;
+  return actor.type === 'api_key' || actor.type === 'scim_token' || actor.type === 'agent' ? actor.workspaceId : null;
 }
 
 /**
@@ -31,7 +31,7 @@ export function registerRequestContext(app: FastifyInstance, authenticator: Auth
     reply.header('x-request-id', request.id);
     const authorization = request.headers.authorization;
     const token = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
-    let actor = token === undefined ? undefined : authenticator.authenticate(token);
+    let actor = token === undefined ? undefined : await authenticator.authenticate(token);
     if (authorization === undefined && request.headers.cookie !== undefined) {
       const session = sessions.resolve(request.headers.cookie);
       actor = session?.actor;

@@ -7,6 +7,7 @@ import { createLogger } from '../core/logger.ts';
 import { sweepExpired } from '../platform/expiry-sweeper.ts';
 import { sweepRetention } from '../platform/retention-sweeper.ts';
 import { openPlatform, type Platform } from '../platform/platform.ts';
+import { startBackups } from '../backup/schedule.ts';
 import { buildApp } from './app.ts';
 
 /** CRY-06: TLS 1.2 minimum; TLS 1.3 suites are Node's defaults, 1.2 is limited to AEAD with forward secrecy. */
@@ -35,6 +36,10 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   const platform = openPlatform(config, { createKeyInDevelopment: true });
+  const backups = await startBackups(platform, logger).catch((error: unknown) => {
+    platform.close();
+    throw error;
+  });
   if (platform.keyring.masterKeyOrigin === 'development') {
     logger.warn('using a development master key created on first start; production refuses it');
   }
@@ -46,6 +51,7 @@ export async function startServer(
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
+    await backups.stop();
     await app.close();
     platform.close();
     throw error;
@@ -82,6 +88,7 @@ export async function startServer(
       clearInterval(checkpoints);
       clearInterval(sweeps);
       clearInterval(retentionSweeps);
+      await backups.stop();
       stopping.abort();
       await app.close();
       platform.close();

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../access/actor.ts';
 import { can, type Permission, type Role } from '../access/permissions.ts';
 import { AppError } from '../core/errors.ts';
@@ -28,6 +28,11 @@ export function workspaceGate(roles: WorkspaceRoles, mfa: WorkspaceMfaPolicy) {
       throw new AppError(401, 'unauthenticated', 'sign in or present an API key', { 'www-authenticate': 'Bearer' });
     }
     const workspaceId = (request.params as { workspaceId?: string }).workspaceId;
+    // AGT-02: an agent's token is audience-bound to its own workspace's API; elsewhere it is
+    // a token presented to the wrong audience (RFC 6750), whether that workspace exists or not.
+    if (actor.type === 'agent' && actor.workspaceId !== workspaceId) {
+      throw new AppError(401, 'invalid_token', 'the credential presented is not valid for this workspace', { 'www-authenticate': 'Bearer error="invalid_token"' });
+    }
     const role = workspaceId === undefined ? undefined : roles.roleIn(workspaceId, actor);
     if (role === undefined) throw new AppError(404, 'workspace_not_found', 'no such workspace');
     if (mfa.blocks(workspaceId!, actor)) {
@@ -71,4 +76,21 @@ export function requireDeclaredPermissions(app: FastifyInstance): void {
       routes.push({ method, url: route.url, permission, ...(route.schema?.body === undefined ? {} : { body: route.schema.body }) });
     }
   });
+}
+
+/**
+ * LOG-06: every workspace request refused with 403 or 404 is reported to the alert rules,
+ * since that is how a foreign workspace or a foreign id answers (ACC-03) to someone probing.
+ */
+export function watchRefusals(alerts: { observeWorkspaceRefusal(refusal: { actor: Actor; ip: string | undefined; workspaceId: string | undefined; status: number; route: string }): void }) {
+  return async function reportRefusal(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if ((reply.statusCode !== 403 && reply.statusCode !== 404) || request.actor.type === 'anonymous') return;
+    alerts.observeWorkspaceRefusal({
+      actor: request.actor,
+      ip: request.ip,
+      workspaceId: (request.params as { workspaceId?: string }).workspaceId,
+      status: reply.statusCode,
+      route: `${request.method} ${request.routeOptions.url ?? 'unknown'}`,
+    });
+  };
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { altchaField, type ProofOfWorkGuard } from '../proof-of-work/guard.ts';
 import type { MagicLinkService } from './magic-link.ts';
 import { emailSchema } from './schema.ts';
 import type { EmailVerificationService } from './verification.ts';
@@ -10,6 +11,8 @@ export interface LinkRouteOptions {
   emailVerification: EmailVerificationService;
   publicOrigin: () => string;
   signInPerIpPerMinute: number;
+  /** WEB-06: runs first, before the per-address counter. */
+  proofOfWork: ProofOfWorkGuard;
   /** Counts requests per address, known or not, so its 429 says nothing about accounts. */
   perEmailLimit: (request: FastifyRequest) => Promise<void>;
 }
@@ -39,11 +42,11 @@ export const linkRoutes: FastifyPluginAsyncZod<LinkRouteOptions> = async (app, o
     {
       schema: {
         tags: ['identity'],
-        body: z.strictObject({ email: emailSchema }),
+        body: z.strictObject({ email: emailSchema, ...altchaField }),
         response: { 202: z.strictObject({ status: z.literal('accepted'), message: z.string() }) },
       },
       config: guarded,
-      preHandler: options.perEmailLimit,
+      preHandler: [options.proofOfWork, options.perEmailLimit],
     },
     async (request, reply) => {
       const log = (message: string, error?: unknown) => request.log.error({ err: error }, message);

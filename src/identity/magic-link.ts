@@ -6,6 +6,7 @@ import { AppError } from '../core/errors.ts';
 import { hashToken } from '../core/tokens.ts';
 import { lifetimeInWords, sendInBackground, type MailContext, type Mailer } from '../email/mailer.ts';
 import type { IdentityService, OpenedSession } from './service.ts';
+import { isAccountDisabled } from './account-store.ts';
 import { invalidLink } from './verification.ts';
 import { consumeLinkToken, issueLinkToken } from './verification-store.ts';
 
@@ -40,7 +41,8 @@ export class MagicLinkService {
     const { mailer, identity, controlDb, controlAudit, ttlSeconds } = this.#deps;
     if (!mailer) throw new AppError(409, 'email_not_configured', 'this server cannot send mail, so sign-in links are not available; sign in with your password');
     const user = identity.userByEmail(email);
-    if (!user?.emailVerified) {
+    // A disabled account (IDN-06) is answered alike and mailed nothing.
+    if (!user?.emailVerified || isAccountDisabled(controlDb, user.id)) {
       await controlAudit.record(auditEvent(meta, 'user.magic_link.request', { type: 'email_digest', id: identity.emailDigest(email) }, { sent: false }));
       return;
     }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { UserMeta } from '../access/actor.ts';
 import { AppError } from '../core/errors.ts';
+import { altchaField, type ProofOfWorkGuard } from '../proof-of-work/guard.ts';
 import { expiredSessionCookie } from './cookie.ts';
 import { authIdSchema, sessionSchema, signInSchema, signUpSchema, userSchema } from './schema.ts';
 import type { AuthCall, IdentityService } from './service.ts';
@@ -14,6 +15,10 @@ export interface IdentityRouteOptions {
   /** The origin browsers reach Enclave at; known once the server listens. */
   publicOrigin: () => string;
   signInPerIpPerMinute: number;
+  /** The second factors a pending sign-in of this account may use (src/mfa/). */
+  secondFactorMethods: (userId: string) => SecondFactorMethod[];
+  /** WEB-06: sign-up must carry a solved proof-of-work challenge, checked before anything else. */
+  proofOfWork: ProofOfWorkGuard;
 }
 
 /** The only request headers better-auth sees: what it needs to set cookies and check origins. */
@@ -45,7 +50,8 @@ function setCookies(reply: FastifyReply, lines: string[]): void {
 
 const sessionParams = z.strictObject({ sessionId: authIdSchema });
 
-const SECOND_FACTOR_METHODS = ['totp', 'backup_code'] as const;
+const SECOND_FACTOR_METHODS = ['totp', 'backup_code', 'email_code'] as const;
+type SecondFactorMethod = (typeof SECOND_FACTOR_METHODS)[number];
 /** A full sign-in names the user; one that owes its second factor says so and names no one yet. */
 const signInAnswerSchema = z.union([
   z.strictObject({ user: userSchema }),
@@ -65,13 +71,15 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async
     {
       schema: {
         tags: ['identity'],
-        body: signUpSchema,
+        body: signUpSchema.extend(altchaField),
         response: { 202: z.strictObject({ status: z.literal('accepted'), message: z.string() }) },
       },
       config: guarded,
+      preHandler: options.proofOfWork,
     },
     async (request, reply) => {
-      await identity.signUp(request.body, authCall(request, options.publicOrigin()));
+      const { email, password, name } = request.body;
+      await identity.signUp({ email, password, name }, authCall(request, options.publicOrigin()));
       return reply.status(202).send({ status: 'accepted', message: 'if the address had no account, it has one now: sign in to continue' });
     },
   );
@@ -83,7 +91,7 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async
       const signedIn = await identity.signIn(request.body, authCall(request, options.publicOrigin()));
       setCookies(reply, signedIn.setCookies);
       // Only a correct password gets here, so this answer tells nothing to someone guessing addresses.
-      return signedIn.secondFactorPending ? { mfaRequired: true as const, methods: [...SECOND_FACTOR_METHODS] } : { user: signedIn.user };
+      return signedIn.secondFactorPending ? { mfaRequired: true as const, methods: options.secondFactorMethods(signedIn.user.id) } : { user: signedIn.user };
     },
   );
 

@@ -9,7 +9,8 @@ import { hashToken } from '../core/tokens.ts';
 import type { Auth, AuthLog } from './auth.ts';
 import { serializeSessionCookie, type SessionCookie } from './cookie.ts';
 import type { SignInInput, SignUpInput, User } from './schema.ts';
-import { markSessionPending, sealNewSession } from './session-store.ts';
+import { isAccountDisabled } from './account-store.ts';
+import { deleteSession, markSessionPending, sealNewSession } from './session-store.ts';
 import { SignInLockout, type LockoutPolicy } from './sign-in-lockout.ts';
 import { findUserByEmail, findUserById, type UserRow } from './user-store.ts';
 import type { EmailVerificationService } from './verification.ts';
@@ -128,12 +129,14 @@ export class IdentityService {
     const subject = this.emailDigest(input.email.toLowerCase());
     this.#lockout.assertOpen(subject);
     const answer = await this.#forward('/sign-in/email', input, call);
-    const signedIn = answer.status === 200 ? this.#signedIn(answer.body) : undefined;
+    const signedIn = answer.status === 200 ? this.#signedIn(answer.body, 'password') : undefined;
     if (!signedIn) {
-      if (answer.status === 401) {
+      // 200 without a session: a disabled account (IDN-06), answered exactly like a wrong password.
+      if (answer.status === 401 || answer.status === 200) {
         const target = { type: 'email_digest', id: subject };
         const outcome = this.#lockout.recordFailure(subject);
-        await this.#deps.controlAudit.record(auditEvent(call.meta, 'user.sign_in', target, { failures: outcome.failures }, 'failure'));
+        const reason = answer.status === 200 ? { reason: 'account_disabled' } : {};
+        await this.#deps.controlAudit.record(auditEvent(call.meta, 'user.sign_in', target, { failures: outcome.failures, ...reason }, 'failure'));
         if (outcome.lockedUntil) {
           await this.#deps.controlAudit.record(
             auditEvent(call.meta, 'user.sign_in.locked', target, { failures: outcome.failures, lockedUntil: outcome.lockedUntil.toISOString() }, 'denied'),
@@ -164,17 +167,41 @@ export class IdentityService {
   }
 
   /**
+   * A new password through better-auth's own hasher (IDN-01), for an account that has one
+   * already; false for an account without a password (SSO- or directory-only), which a
+   * reset must not give one.
+   */
+  async setPassword(userId: string, password: string): Promise<boolean> {
+    const context = await (await this.#instance()).$context;
+    const account = (await context.internalAdapter.findAccounts(userId)).find((candidate) => candidate.providerId === 'credential');
+    if (!account?.password) return false;
+    await context.internalAdapter.updateAccount(account.id, { password: await context.password.hash(password) });
+    return true;
+  }
+
+  /**
    * A session for someone who proved who they are outside better-auth's handler (a magic
    * link): created by better-auth, then sealed, held for a second factor and audited
-   * exactly as a password sign-in is.
+   * exactly as a password sign-in is. `multiFactor` says the proof was already two factors
+   * in one (a passkey with user verification, IDN-07): the session is then full at once.
    */
-  async openSession(userId: string, meta: RequestMeta, method: string): Promise<OpenedSession> {
+  async openSession(
+    userId: string,
+    meta: RequestMeta,
+    method: string,
+    auditDetails: Record<string, unknown> = {},
+    options: { multiFactor?: boolean } = {},
+  ): Promise<OpenedSession> {
+    if (isAccountDisabled(this.#deps.controlDb, userId)) {
+      await this.#deps.controlAudit.record(auditEvent(meta, 'user.sign_in', { type: 'user', id: userId }, { ...auditDetails, method, reason: 'account_disabled' }, 'failure'));
+      throw new AppError(403, 'account_disabled', 'this account is disabled; ask your organisation’s administrator');
+    }
     const context = await (await this.#instance()).$context;
     const created = await context.internalAdapter.createSession(userId, false, { ipAddress: meta.ip ?? '', userAgent: meta.userAgent ?? '' });
-    const signedIn = this.#signedIn({ token: created.token });
+    const signedIn = this.#signedIn({ token: created.token }, method, options.multiFactor === true);
     if (!signedIn) throw new Error('the new session could not be sealed');
     const actor = { type: 'user' as const, id: userId, sessionId: signedIn.sessionId };
-    const details = { sessionId: actor.sessionId, method, ...(signedIn.pending ? { secondFactor: 'pending' } : {}) };
+    const details = { ...auditDetails, sessionId: actor.sessionId, method, ...(signedIn.pending ? { secondFactor: 'pending' } : {}) };
     await this.#deps.controlAudit.record(auditEvent({ ...meta, actor }, 'user.sign_in', { type: 'user', id: userId }, details));
     const maxAge = signedIn.pending ? SECOND_FACTOR_WINDOW_SECONDS : this.#deps.idleTimeoutSeconds;
     const { cookie, secret } = this.#deps;
@@ -226,16 +253,21 @@ export class IdentityService {
    * The account and session better-auth just created. Its token goes no further than the
    * cookie better-auth set: the stored copy is replaced by its hash here.
    */
-  #signedIn(body: unknown): { user: User; sessionId: string; token: string; pending: boolean } | undefined {
+  #signedIn(body: unknown, method: string, multiFactor = false): { user: User; sessionId: string; token: string; pending: boolean } | undefined {
     const token = (body as { token?: unknown } | null)?.token;
     if (typeof token !== 'string') return undefined;
     const db = this.#deps.controlDb;
     const session = sealNewSession(db, token, hashToken(token));
     const user = session ? this.user(session.userId) : undefined;
     if (!session || !user) return undefined;
+    // IDN-06: a disabled account gets no session; the one better-auth just made goes at once.
+    if (isAccountDisabled(db, user.id)) {
+      deleteSession(db, session.id, user.id);
+      return undefined;
+    }
     // In the same synchronous step as the sealing, so no request ever sees this session whole.
-    const pending = this.#deps.hasSecondFactor(user.id);
-    if (pending) markSessionPending(db, session.id, new Date(Date.now() + SECOND_FACTOR_WINDOW_SECONDS * 1000).toISOString());
+    const pending = !multiFactor && this.#deps.hasSecondFactor(user.id);
+    if (pending) markSessionPending(db, session.id, new Date(Date.now() + SECOND_FACTOR_WINDOW_SECONDS * 1000).toISOString(), method);
     return { user, sessionId: session.id, token, pending };
   }
 

@@ -14,10 +14,12 @@ export interface SessionRow {
   tokenIssuedAt: string | null;
   /** Set while the sign-in still owes its second factor: such a session authenticates nothing. */
   mfaPendingUntil: string | null;
+  /** How a pending sign-in proved its first factor (`password`, `magic_link`…): some second factors do not fit every first one. */
+  mfaFirstFactor: string | null;
 }
 
 const COLUMNS =
-  '"id", "token", "userId", "expiresAt", "createdAt", "updatedAt", "ipAddress", "userAgent", "previousToken", "tokenIssuedAt", "mfaPendingUntil"';
+  '"id", "token", "userId", "expiresAt", "createdAt", "updatedAt", "ipAddress", "userAgent", "previousToken", "tokenIssuedAt", "mfaPendingUntil", "mfaFirstFactor"';
 
 /**
  * The session a token hash belongs to: its current token, or the one it replaced while
@@ -78,8 +80,8 @@ export function deleteOtherSessions(db: SqliteDatabase, userId: string, keepId: 
 }
 
 /** A password-only sign-in of an MFA account: the session waits, short-lived, for its second factor. */
-export function markSessionPending(db: SqliteDatabase, id: string, until: string): void {
-  statement(db, 'UPDATE "session" SET "mfaPendingUntil" = ?, "expiresAt" = ? WHERE "id" = ?').run(until, until, id);
+export function markSessionPending(db: SqliteDatabase, id: string, until: string, firstFactor: string): void {
+  statement(db, 'UPDATE "session" SET "mfaPendingUntil" = ?, "expiresAt" = ?, "mfaFirstFactor" = ? WHERE "id" = ?').run(until, until, firstFactor, id);
 }
 
 /** Counts one second-factor attempt; false once the pending sign-in has spent its allowance. */

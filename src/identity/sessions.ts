@@ -44,6 +44,8 @@ export interface PendingSignIn {
   sessionId: string;
   userId: string;
   tokenHash: string;
+  /** How the first factor was proven, as the sign-in recorded it. */
+  firstFactor: string | null;
 }
 
 /** last-seen is a hint and the idle deadline slides with it: write it at most this often. */
@@ -117,7 +119,7 @@ export class SessionService {
     const tokenHash = hashToken(token);
     const row = findSessionByTokenHash(this.#deps.controlDb, tokenHash, now);
     if (!row || row.token !== tokenHash || row.mfaPendingUntil === null || row.mfaPendingUntil <= now) return undefined;
-    return { sessionId: row.id, userId: row.userId, tokenHash };
+    return { sessionId: row.id, userId: row.userId, tokenHash, firstFactor: row.mfaFirstFactor };
   }
 
   /** Spends one of a pending sign-in's attempts at its second factor; false when none are left. */

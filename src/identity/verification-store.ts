@@ -3,7 +3,7 @@ import { statement, type SqliteDatabase } from '../core/database.ts';
 import { hashToken, newSecret } from '../core/tokens.ts';
 
 /** What a mailed link is for; a token issued for one purpose never works for another. */
-export type LinkPurpose = 'magic-link' | 'email-verification';
+export type LinkPurpose = 'magic-link' | 'email-verification' | 'password-reset';
 
 /**
  * Mailed links carry 256 random bits; better-auth's verification table keeps only their

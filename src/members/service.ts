@@ -42,8 +42,11 @@ export class MemberService {
     switch (actor.type) {
       case 'user':
         return this.#memberRole(workspaceId, actor.id);
+      // A key or agent outlives nothing: once its workspace is deleted it has no role anywhere (DAT-02).
       case 'api_key':
-        return actor.workspaceId === workspaceId ? actor.role : undefined;
+        return actor.workspaceId === workspaceId && this.#deps.workspaces.exists(workspaceId) ? actor.role : undefined;
+      case 'agent':
+        return actor.workspaceId === workspaceId && this.#deps.workspaces.exists(workspaceId) ? 'agent-only' : undefined;
       case 'operator':
         return 'owner';
       default:
@@ -100,6 +103,55 @@ export class MemberService {
     return { ...this.#deps.workspaces.get(workspaceId), role };
   }
 
+  /**
+   * Just-in-time membership (IDN-06): a person signed in through the workspace's own SSO
+   * connection joins with its default role, unless already a member, whose role stays as it
+   * is. The connection is the actor. Returns whether they were added.
+   */
+  async joinBySso(workspaceId: string, userId: string, role: Role, connectionId: string, meta: RequestMeta): Promise<boolean> {
+    const at = this.#now().toISOString();
+    if (!insertMember(this.#deps.controlDb, { workspace_id: workspaceId, user_id: userId, role, created_at: at, updated_at: at })) return false;
+    const actor = { type: 'system' as const, id: `sso:${connectionId}` };
+    await this.#audit(workspaceId, auditEvent({ ...meta, actor }, 'member.add', { type: 'user', id: userId }, { workspaceId, role, via: 'sso' }));
+    return true;
+  }
+
+  /** A person's role in the workspace, read fresh; undefined when they are no member. */
+  roleOf(workspaceId: string, userId: string): Role | undefined {
+    return this.#memberRole(workspaceId, userId);
+  }
+
+  /**
+   * IDN-06: the workspace's directory (SCIM) makes a person a member with a role, or
+   * changes the role they have. Owners are out of its reach both ways: it never grants
+   * owner and never changes an owner's membership.
+   */
+  async provision(workspaceId: string, userId: string, role: Role, meta: RequestMeta): Promise<void> {
+    const db = this.#deps.controlDb;
+    const at = this.#now().toISOString();
+    const from = db.transaction(() => {
+      const member = findMember(db, workspaceId, userId);
+      if (role === 'owner' || member?.role === 'owner') throw new AppError(403, 'owner_not_provisioned', 'owners are managed in Enclave, not through SCIM');
+      if (!member) insertMember(db, { workspace_id: workspaceId, user_id: userId, role, created_at: at, updated_at: at });
+      else if (member.role !== role) updateMemberRole(db, workspaceId, userId, role, at);
+      return member?.role;
+    })();
+    if (from === undefined) await this.#audit(workspaceId, auditEvent(meta, 'member.add', { type: 'user', id: userId }, { workspaceId, role, via: 'scim' }));
+    else if (from !== role) await this.#audit(workspaceId, auditEvent(meta, 'member.role_change', { type: 'user', id: userId }, { workspaceId, from, to: role, via: 'scim' }));
+  }
+
+  /** IDN-06: the directory takes a person out of the workspace (never an owner); from their next request on. */
+  async deprovision(workspaceId: string, userId: string, meta: RequestMeta): Promise<void> {
+    const db = this.#deps.controlDb;
+    const role = db.transaction(() => {
+      const member = findMember(db, workspaceId, userId);
+      if (member?.role === 'owner') throw new AppError(403, 'owner_not_provisioned', 'owners are managed in Enclave, not through SCIM');
+      if (member) deleteMember(db, workspaceId, userId);
+      return member?.role;
+    })();
+    if (role !== undefined) await this.#audit(workspaceId, auditEvent(meta, 'member.remove', { type: 'user', id: userId }, { workspaceId, role, via: 'scim' }));
+  }
+
   async changeRole(workspaceId: string, userId: string, role: Role, meta: RequestMeta): Promise<Member> {
     const db = this.#deps.controlDb;
     const from = db.transaction(() => {
@@ -150,6 +202,11 @@ export class MemberService {
     if (countOwners(this.#deps.controlDb, workspaceId) <= 1) {
       throw new AppError(409, 'last_owner', 'a workspace keeps at least one owner; make someone else owner first');
     }
+  }
+
+  /** Whether the person owns the workspace, deleted or not: only owners may restore a deleted one (DAT-02). */
+  isOwnerOf(workspaceId: string, userId: string): boolean {
+    return findMember(this.#deps.controlDb, workspaceId, userId)?.role === 'owner';
   }
 
   /** Read on every request, never cached: a removal or a lowered role holds from the next request. */

@@ -9,6 +9,7 @@ import { lifetimeInWords, sendInBackground, type MailContext, type Mailer } from
 import type { IdentityService } from '../identity/service.ts';
 import type { PendingSignIn } from '../identity/sessions.ts';
 import { SignInLockout, type LockoutPolicy } from '../identity/sign-in-lockout.ts';
+import { emailCodesHeld } from '../identity/mailbox-proof.ts';
 import { consumeEmailCode, countEmailCodeFailure, deleteExpiredEmailCodes, saveEmailCode } from './email-code-store.ts';
 
 export interface EmailCodeDeps {
@@ -58,7 +59,7 @@ export class EmailCodes {
 
   /** Whether a sign-in begun with `firstFactor` can be offered a mailed code: mail works here and the address is verified. */
   offeredTo(userId: string, firstFactor: string | undefined): boolean {
-    if (!FIRST_FACTORS_BEFORE_EMAIL_CODE.has(firstFactor ?? '') || this.#deps.mailer === undefined) return false;
+    if (!FIRST_FACTORS_BEFORE_EMAIL_CODE.has(firstFactor ?? '') || this.#deps.mailer === undefined || emailCodesHeld(this.#deps.controlDb, userId)) return false;
     return Boolean(this.#deps.identity.user(userId)?.emailVerified);
   }
 
@@ -67,6 +68,10 @@ export class EmailCodes {
     if (!mailer) throw new AppError(409, 'email_not_configured', 'this server cannot send mail; use your authenticator app or a backup code');
     if (!FIRST_FACTORS_BEFORE_EMAIL_CODE.has(pending.firstFactor ?? '')) {
       const message = 'this sign-in began with a mailed link, so a mailed code cannot complete it; use your authenticator app or a backup code';
+      throw new AppError(409, 'email_code_unavailable', message);
+    }
+    if (emailCodesHeld(controlDb, pending.userId)) {
+      const message = 'the password was just reset through a mailed link, so a mailed code cannot complete this sign-in; use your authenticator app or a backup code';
       throw new AppError(409, 'email_code_unavailable', message);
     }
     const user = this.#deps.identity.user(pending.userId);

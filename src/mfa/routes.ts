@@ -6,6 +6,7 @@ import { workspaceIdSchema } from '../workspaces/schema.ts';
 import {
   backupCodesSchema,
   confirmSchema,
+  emailCodeSentSchema,
   enrollmentSchema,
   mfaStatusSchema,
   reauthenticateSchema,
@@ -19,15 +20,17 @@ export interface MfaRouteOptions {
   mfa: MfaService;
   /** Codes and passwords are guesses: they share the sign-in's stricter per-IP limit. */
   perIpPerMinute: number;
+  publicOrigin: () => string;
 }
 
 function secondFactor(body: z.infer<typeof verifySchema>): SecondFactor {
   if ('backupCode' in body) return { method: 'backup_code', code: body.backupCode };
+  if ('emailCode' in body) return { method: 'email_code', code: body.emailCode };
   return totpCodeSchema.safeParse(body.code).success ? { method: 'totp', code: body.code } : { method: 'backup_code', code: body.code };
 }
 
 /** A person's own factors, and the second step of a sign-in; mounted under `/api/auth/mfa`. */
-export const mfaRoutes: FastifyPluginAsyncZod<MfaRouteOptions> = async (app, { mfa, perIpPerMinute }) => {
+export const mfaRoutes: FastifyPluginAsyncZod<MfaRouteOptions> = async (app, { mfa, perIpPerMinute, publicOrigin }) => {
   const guarded = { rateLimit: { max: perIpPerMinute, timeWindow: 60_000 } };
   const requireSession = async (request: Parameters<typeof userMeta>[0]) => void userMeta(request);
 
@@ -53,6 +56,22 @@ export const mfaRoutes: FastifyPluginAsyncZod<MfaRouteOptions> = async (app, { m
     async (request, reply) => {
       await mfa.disable(userMeta(request), request.body.password);
       return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/backup-codes',
+    { schema: { tags: ['mfa'], body: reauthenticateSchema, response: { 200: backupCodesSchema } }, onRequest: requireSession, config: guarded },
+    async (request) => mfa.regenerateBackupCodes(userMeta(request), request.body.password),
+  );
+
+  // Like /verify, for a pending sign-in: the cookie is what is checked. No body is taken.
+  app.post(
+    '/email-code',
+    { schema: { tags: ['mfa'], body: z.strictObject({}).nullish(), response: { 202: emailCodeSentSchema } }, config: guarded },
+    async (request, reply) => {
+      const log = (message: string, error?: unknown) => request.log.error({ err: error }, message);
+      return reply.status(202).send(await mfa.sendEmailCode(request.headers.cookie, request.meta, { origin: publicOrigin(), log }));
     },
   );
 

@@ -1,5 +1,14 @@
+import { agentTables } from '../agents/migrations.ts';
+import { alertTables } from '../alerts/migrations.ts';
 import { auditTables } from '../audit/migrations.ts';
 import type { Migration } from '../core/migrations.ts';
+import { mfaEmailCodeTables } from '../mfa/migrations.ts';
+import { mailboxProofTable } from '../identity/mailbox-proof.ts';
+import { oidcPendingLoginTables } from '../oidc/migrations.ts';
+import { passkeyTables } from '../passkeys/migrations.ts';
+import { proofOfWorkTables } from '../proof-of-work/migrations.ts';
+import { scimTables } from '../scim/migrations.ts';
+import { ssoTables } from '../sso/migrations.ts';
 
 /** The control database's schema history. Append only: released steps never change. */
 export const controlMigrations: readonly Migration[] = [
@@ -170,4 +179,18 @@ export const controlMigrations: readonly Migration[] = [
       CREATE INDEX workspace_invitation_workspace ON workspace_invitation(workspace_id, email);
     `,
   },
+  ssoTables,
+  mfaEmailCodeTables,
+  oidcPendingLoginTables,
+  scimTables,
+  agentTables,
+  passkeyTables,
+  alertTables,
+  {
+    // DAT-02, CRY-04: when a deleted workspace's seed was destroyed; the row stays as a tombstone for the audit trail.
+    name: 'workspace shredding',
+    sql: 'ALTER TABLE workspace ADD COLUMN shredded_at TEXT;',
+  },
+  proofOfWorkTables,
+  mailboxProofTable,
 ];

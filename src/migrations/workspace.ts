@@ -1,5 +1,6 @@
 import { auditTables } from '../audit/migrations.ts';
 import type { Migration } from '../core/migrations.ts';
+import { datasetTables } from '../datasets/migrations.ts';
 
 /** Each workspace database's schema history. Append only: released steps never change. */
 export const workspaceMigrations: readonly Migration[] = [
@@ -36,4 +37,5 @@ export const workspaceMigrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  datasetTables,
 ];

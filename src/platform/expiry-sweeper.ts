@@ -14,6 +14,11 @@ interface ExpiringRows {
 const EXPIRING: readonly ExpiringRows[] = [
   { name: 'sessions', sql: 'DELETE FROM "session" WHERE "expiresAt" <= ?' },
   { name: 'links', sql: 'DELETE FROM "verification" WHERE "expiresAt" <= ?' },
+  { name: 'passkeySignInChallenges', sql: 'DELETE FROM passkey_authentication_challenge WHERE expires_at <= ?' },
+  { name: 'passkeyRegistrationChallenges', sql: 'DELETE FROM passkey_registration_challenge WHERE expires_at <= ?' },
+  { name: 'agentChallenges', sql: 'DELETE FROM agent_challenge WHERE expires_at <= ?' },
+  { name: 'agentPairingTokens', sql: 'DELETE FROM agent_pairing_token WHERE used_at IS NULL AND expires_at <= ?' },
+  { name: 'proofOfWorkSolutions', sql: 'DELETE FROM proof_of_work_spent WHERE expires_at <= ?' },
 ];
 
 export interface SweepOptions {

@@ -1,14 +1,19 @@
+import { AgentService } from '../agents/service.ts';
 import { ApiKeyService } from '../api-keys/service.ts';
 import { AuditLog } from '../audit/log.ts';
 import { auditSigningKeys } from '../audit/signing.ts';
 import { verifyAuditChain, type AuditVerification } from '../audit/verify.ts';
 import { servesHttps, type EnclaveConfig } from '../core/config.ts';
 import { openEncryptedDatabase, type SqliteDatabase } from '../core/database.ts';
+import { DatasetService } from '../datasets/service.ts';
 import { deriveWorkspaceKey, Keyring } from '../core/keyring.ts';
 import { auditCheckpointPath, controlDatabasePath, controlDir, ensureLayout, setupTokenPath } from '../core/layout.ts';
 import { migrate } from '../core/migrations.ts';
 import { sessionCookie } from '../identity/cookie.ts';
 import { MagicLinkService } from '../identity/magic-link.ts';
+import { PasswordResetService } from '../identity/password-reset.ts';
+import { openOidcSignIn } from '../oidc/platform.ts';
+import type { OidcSignInService } from '../oidc/sign-in.ts';
 import { identitySecret } from '../identity/secret.ts';
 import { IdentityService } from '../identity/service.ts';
 import { SessionService } from '../identity/sessions.ts';
@@ -18,10 +23,17 @@ import { openMailer } from '../email/mailer.ts';
 import { InvitationService } from '../invitations/service.ts';
 import { MemberService } from '../members/service.ts';
 import { MfaService } from '../mfa/service.ts';
+import { PasskeyService } from '../passkeys/service.ts';
+import { ProofOfWork } from '../proof-of-work/service.ts';
+import { openScim, type Scim } from '../scim/service.ts';
 import { SetupService } from '../setup/service.ts';
+import { openAlerts } from '../alerts/platform.ts';
+import type { AlertService } from '../alerts/service.ts';
 import { VaultService } from '../vault/service.ts';
+import { openSso, type Sso } from '../sso/service.ts';
 import { controlMigrations } from '../migrations/control.ts';
 import { WorkspaceDatabases } from '../workspaces/databases.ts';
+import { WorkspaceDeletion } from '../workspaces/deletion.ts';
 import { WorkspaceService } from '../workspaces/service.ts';
 import { resolveMasterKey } from './master-key.ts';
 import { assertProductionReady } from './startup-checks.ts';
@@ -40,12 +52,32 @@ export interface Platform {
   members: MemberService;
   invitations: InvitationService;
   mfa: MfaService;
+  /** IDN-07: passkeys, and signing in with one. */
+  passkeys: PasskeyService;
   emailVerification: EmailVerificationService;
   magicLinks: MagicLinkService;
+  /** IDN-01: replacing a forgotten password through a mailed link. */
+  passwordReset: PasswordResetService;
+  /** WEB-06: the proof of work public forms carry. */
+  proofOfWork: ProofOfWork;
+  /** IDN-03: sign-in with the configured OpenID providers. */
+  oidc: OidcSignInService;
   /** First run: the owner account, while the server has none. */
   setup: SetupService;
+  /** DAT-02: deleting, restoring and shredding workspaces. */
+  deletion: WorkspaceDeletion;
+  /** LOG-06: detection rules and the alerts they raise. */
+  alerts: AlertService;
   /** VLT-01: third-party credentials, sealed per workspace. */
   vault: VaultService;
+  /** Enterprise SSO per workspace (IDN-06). */
+  sso: Sso;
+  /** SCIM provisioning per workspace (IDN-06). */
+  scim: Scim;
+  /** Datasets in each workspace's database, and the sync batches that fill them (AGT-03). */
+  datasets: DatasetService;
+  /** Paired sync agents and their access tokens (AGT-01, AGT-02). */
+  agents: AgentService;
   /** Development without SMTP only. */
   devOutbox: DevOutbox | undefined;
   /** Checks the control plane's own audit chain (LOG-02). */
@@ -65,6 +97,8 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     scope: 'control',
     signingSeed: keyring.controlKey('audit-signing'),
     checkpointFile: auditCheckpointPath(controlDir(config.dataDir)),
+    // The alert service is built once the mailer exists; sign-ins only happen after that.
+    observe: (event) => alerts.observeAudit(event),
   });
   const workspaces: WorkspaceService = new WorkspaceService({
     controlDb,
@@ -88,6 +122,7 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
   const secret = identitySecret(keyring);
   const cookie = sessionCookie(servesHttps(config));
   const { mailer, outbox: devOutbox } = openMailer(config, controlDb);
+  const alerts: AlertService = openAlerts(config, { controlDb, controlAudit, mailer, workspaceExists: (id) => workspaces.exists(id) });
   const emailVerification = new EmailVerificationService({ controlDb, controlAudit, mailer, ttlSeconds: config.links.emailVerificationSeconds });
   const identity = new IdentityService({
     controlDb,
@@ -103,6 +138,9 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     hasSecondFactor: (userId) => mfa.enabled(userId),
   });
   const magicLinks = new MagicLinkService({ controlDb, controlAudit, identity, mailer, ttlSeconds: config.links.magicLinkSeconds });
+  const passwordReset = new PasswordResetService({ controlDb, controlAudit, identity, mailer, ttlSeconds: config.links.passwordResetSeconds });
+  const proofOfWork = new ProofOfWork({ controlDb, keyring, settings: config.proofOfWork });
+  const oidc = openOidcSignIn(config, controlDb, controlAudit, identity);
   const sessions = new SessionService({ controlDb, controlAudit, secret, cookie, policy: config.sessions });
   const mfa: MfaService = new MfaService({
     controlDb,
@@ -112,7 +150,10 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     sessions,
     workspaceAudit: (id) => databases.open(id).audit,
     lockout: config.signInLockout,
+    mailer,
+    emailCodeSeconds: config.links.emailCodeSeconds,
   });
+  const passkeys = new PasskeyService({ controlDb, controlAudit, identity, sessions, reauthenticate: (meta, password) => mfa.reauthenticate(meta, password) });
   const members = new MemberService({
     controlDb,
     workspaces,
@@ -137,7 +178,47 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
       return deriveWorkspaceKey(seed, id, 'vault', version);
     },
   });
+  const deletion = new WorkspaceDeletion({
+    controlDb,
+    controlAudit,
+    databases,
+    dataDir: config.dataDir,
+    isOwner: (workspaceId, userId) => members.isOwnerOf(workspaceId, userId),
+    reauthenticate: (meta, password) => mfa.reauthenticate(meta, password),
+    retentionDays: () => config.retention.deletedWorkspaceDays,
+  });
   const setup = new SetupService({ controlDb, controlAudit, identity, members, tokenPath: setupTokenPath(config.dataDir) });
+  const sso = openSso({
+    controlDb,
+    controlAudit,
+    settings: config.sso,
+    identity,
+    members,
+    workspaceAudit: (id) => databases.open(id).audit,
+    workspaceExists: (id) => workspaces.exists(id),
+    vaultKey: (id) => {
+      const seed = workspaces.seedOf(id);
+      if (!seed) throw new Error(`workspace ${id} has no key seed`);
+      return deriveWorkspaceKey(seed, id, 'vault');
+    },
+  });
+  const scim = openScim({
+    controlDb,
+    controlAudit,
+    identity,
+    members,
+    workspaceAudit: (id) => databases.open(id).audit,
+    workspaceExists: (id) => workspaces.exists(id),
+  });
+  const datasets = new DatasetService({ workspace: (id) => databases.open(id) });
+  const agents = new AgentService({
+    controlDb,
+    controlAudit,
+    workspaceAudit: (id) => databases.open(id).audit,
+    workspaceExists: (id) => workspaces.exists(id),
+    seedOf: (id) => workspaces.seedOf(id),
+    settings: config.agents,
+  });
   return {
     config,
     keyring,
@@ -151,10 +232,20 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     members,
     invitations,
     mfa,
+    passkeys,
     emailVerification,
     magicLinks,
+    passwordReset,
+    proofOfWork,
+    oidc,
     setup,
+    deletion,
+    alerts,
     vault,
+    sso,
+    scim,
+    datasets,
+    agents,
     devOutbox,
     verifyControlAudit() {
       controlAudit.flush();

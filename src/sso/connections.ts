@@ -43,6 +43,8 @@ export interface SsoConnectionServiceDeps {
   /** False once a workspace is deleted: its connections sign no one in, and its sealed values no longer open. */
   workspaceExists(workspaceId: string): boolean;
   workspaceAudit(workspaceId: string): AuditLog;
+  /** See sso.allowLoopbackIssuers in config.ts. */
+  allowLoopbackIssuers: boolean;
   now?: () => Date;
 }
 
@@ -67,6 +69,9 @@ export class SsoConnectionService {
   async create(workspaceId: string, domain: string, input: CreateConnection, origin: string, meta: RequestMeta): Promise<SsoConnection> {
     if (!this.#deps.domains.verified(workspaceId, domain)) {
       throw new AppError(409, 'domain_not_verified', 'verify the domain before connecting an identity provider to it');
+    }
+    if (input.protocol === 'oidc' && new URL(input.issuer).protocol !== 'https:' && !this.#deps.allowLoopbackIssuers) {
+      throw new AppError(400, 'issuer_not_allowed', 'the issuer must be an https URL');
     }
     const id = newId('sso');
     const [settings, secret] =

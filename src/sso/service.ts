@@ -15,6 +15,7 @@ export interface SsoSettings {
   dnsServers: string[];
   clockSkewSeconds: number;
   requestSeconds: number;
+  allowLoopbackIssuers: boolean;
 }
 
 export interface SsoDeps {
@@ -39,7 +40,7 @@ export interface Sso {
 export function openSso(deps: SsoDeps): Sso {
   const { controlDb, settings, workspaceAudit } = deps;
   const domains = new SsoDomainService({ controlDb, lookupTxt: txtLookup(settings.dnsServers), workspaceAudit });
-  const connections = new SsoConnectionService({ controlDb, domains, secrets: new ConnectionSecretBox(deps.vaultKey), workspaceExists: deps.workspaceExists, workspaceAudit });
+  const connections = new SsoConnectionService({ controlDb, domains, secrets: new ConnectionSecretBox(deps.vaultKey), workspaceExists: deps.workspaceExists, workspaceAudit, allowLoopbackIssuers: settings.allowLoopbackIssuers });
   const requestMs = settings.requestSeconds * 1000;
   const signIn = new SsoSignInService({
     connections,

@@ -85,6 +85,12 @@ export class WorkspaceDatabases {
     for (const handle of this.#writable.values()) handle.audit.checkpoint();
   }
 
+  /** Closes the workspace's handles (flushing and checkpointing its audit log first); the next open starts afresh. */
+  evict(workspaceId: string): void {
+    this.#readOnly.delete(workspaceId);
+    this.#writable.delete(workspaceId);
+  }
+
   close(): void {
     this.#readOnly.clear();
     this.#writable.clear();

@@ -22,7 +22,7 @@ describeInBrowser('the dashboard in a real browser: enterprise single sign-on (S
     browser = await launchBrowser();
     await ensureDashboardBuilt();
     dns = await startDnsServer();
-    enclave = await startTestServer({ sso: { dnsServers: [dns.address] } });
+    enclave = await startTestServer({ sso: { dnsServers: [dns.address], allowLoopbackIssuers: true } });
     // The IdP's sign-in page: it answers at once with the usual auto-submitting form (HTTP-POST binding) to Enclave's ACS.
     idpServer = createServer((request, response) => {
       const url = new URL(request.url ?? '/', `http://${request.headers.host}`);

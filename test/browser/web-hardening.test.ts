@@ -72,6 +72,8 @@ describeInBrowser('the dashboard in a real browser: web hardening', () => {
 
     await page.getByRole('link', { name: 'Create an account' }).click();
     await page.getByRole('heading', { name: 'Create your Enclave account' }).waitFor();
+    // WEB-06: the proof-of-work widget fetches, solves in its worker and renders under the same policy.
+    await page.getByText('Verified').waitFor();
     await page.getByRole('link', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Sign in to Enclave' }).waitFor();
     await page.getByLabel('Email address').fill(person.email);

@@ -27,11 +27,14 @@ describe('schema fuzzing of every route', () => {
   let enclave: TestServer;
   let workspace: TestWorkspace;
   let routes: Operation[];
+  /** SCIM routes (IDN-06) open only to a SCIM token, so they are fuzzed with one. */
+  let scimToken: string;
 
   beforeAll(async () => {
     enclave = await startTestServer({ rateLimit: { perIpPerMinute: 1_000_000, perActorPerMinute: 1_000_000 } });
     workspace = await enclave.createWorkspace('Fuzz Co');
     routes = await operations(enclave);
+    scimToken = (await enclave.server.platform.scim.tokens.create(workspace.id, { name: 'fuzz' }, { actor: { type: 'operator', id: 'fuzz' } })).token;
   });
   afterAll(() => enclave.close());
 
@@ -53,13 +56,18 @@ describe('schema fuzzing of every route', () => {
           const path = route.path.replace('{workspaceId}', encodeURIComponent(workspaceId)).replace(/\{[^}]+\}/g, (name) => encodeURIComponent(`${name}x`));
           const search = new URLSearchParams(query).toString();
           const response = await enclave.request(route.method, `${path}${search ? `?${search}` : ''}`, {
-            ...(authenticated ? { token: workspace.token } : {}),
+            ...(authenticated ? { token: route.path.startsWith('/scim/') ? scimToken : workspace.token } : {}),
             ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
           });
           expect(response.status, `${route.method} ${path}`).toBeLessThan(500);
           const text = await response.text();
           for (const leak of LEAKS) expect(text, `${route.method} ${path}`).not.toMatch(leak);
-          if (response.status >= 400) {
+          if (response.status >= 400 && route.path.startsWith('/scim/')) {
+            // SCIM clients get RFC 7644 errors, not Enclave's shape.
+            const parsed = JSON.parse(text) as { schemas: string[]; status: string };
+            expect(parsed.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
+            expect(parsed.status).toBe(String(response.status));
+          } else if (response.status >= 400) {
             const parsed = JSON.parse(text) as { error: { code: string; message: string; requestId: string } };
             expect(parsed.error.code).toMatch(/^[a-z_]+$/);
             expect(parsed.error.requestId).toMatch(/^req_/);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentTargets } from '../agents/fixtures.ts';
 import { startTestServer, type TestServer, type TestWorkspace } from '../helpers/server.ts';
 
 describe('a key of workspace A never reaches workspace B', () => {
@@ -6,6 +7,8 @@ describe('a key of workspace A never reaches workspace B', () => {
   let a: TestWorkspace;
   let b: TestWorkspace;
   let bKeyId: string;
+  let bScimTokenId: string;
+  let bAgents: Awaited<ReturnType<typeof agentTargets>>;
 
   beforeAll(async () => {
     enclave = await startTestServer();
@@ -13,6 +16,10 @@ describe('a key of workspace A never reaches workspace B', () => {
     b = await enclave.createWorkspace('Beta');
     await enclave.request('PATCH', `/api/w/${b.id}/profile`, { token: b.token, body: { description: 'beta secret plans' } });
     bKeyId = enclave.server.platform.apiKeys.list(b.id)[0]!.id;
+    bScimTokenId = (await enclave.server.platform.scim.tokens.create(b.id, { name: 'beta idp' }, { actor: { type: 'operator', id: 'test' } })).scimToken.id;
+    await enclave.request('POST', `/api/w/${b.id}/sso/domains`, { token: b.token, body: { domain: 'beta-owned.test' } });
+    bAgents = await agentTargets(enclave, b.id);
+    await enclave.request('POST', `/api/w/${b.id}/datasets/target/batches`, { token: b.token, body: { batchId: 'beta-1', upserts: [{ id: 1 }] } });
   });
   afterAll(() => enclave.close());
 
@@ -26,6 +33,26 @@ describe('a key of workspace A never reaches workspace B', () => {
       ['DELETE', `/api-keys/${bKeyId}`],
       ['GET', '/audit-events'],
       ['GET', '/audit-events/verification'],
+      ['GET', '/scim/tokens'],
+      ['POST', '/scim/tokens', { name: 'backdoor' }],
+      ['DELETE', `/scim/tokens/${bScimTokenId}`],
+      ['GET', '/sso'],
+      ['POST', '/sso/domains', { domain: 'alpha-claims.test' }],
+      ['POST', '/sso/domains/beta-owned.test/verify'],
+      ['DELETE', '/sso/domains/beta-owned.test'],
+      ['POST', '/sso/domains/beta-owned.test/connections', { protocol: 'oidc', issuer: 'https://idp.alpha.test', clientId: 'a', clientSecret: 'a', defaultRole: 'admin' }],
+      ['GET', '/datasets'],
+      ['POST', '/datasets', { name: 'planted', columns: [{ name: 'id', type: 'integer' }], primaryKey: ['id'] }],
+      ['GET', '/datasets/target'],
+      ['POST', '/datasets/target/columns', { columns: [{ name: 'planted', type: 'text' }] }],
+      ['GET', '/datasets/target/rows'],
+      ['POST', '/datasets/target/batches', { batchId: 'from-alpha', upserts: [{ id: 2 }], deletes: [{ id: 1 }] }],
+      ['DELETE', '/datasets/target'],
+      ['GET', '/agents'],
+      ['DELETE', `/agents/${bAgents.agentId}`],
+      ['GET', '/agents/pairing-tokens'],
+      ['POST', '/agents/pairing-tokens', { name: 'backdoor' }],
+      ['DELETE', `/agents/pairing-tokens/${bAgents.pairingTokenId}`],
     ];
     for (const [method, path, body] of routes) {
       const response = await enclave.request(method, `/api/w/${b.id}${path}`, { token: a.token, body });
@@ -37,6 +64,13 @@ describe('a key of workspace A never reaches workspace B', () => {
     const profile = (await (await enclave.request('GET', `/api/w/${b.id}/profile`, { token: b.token })).json()) as { description: string };
     expect(profile.description).toBe('beta secret plans');
     expect(enclave.server.platform.apiKeys.list(b.id).every((k) => k.revokedAt === null && k.name !== 'backdoor')).toBe(true);
+    expect(enclave.server.platform.scim.tokens.list(b.id).map((token) => [token.name, token.revokedAt])).toEqual([['beta idp', null]]);
+    expect(enclave.server.platform.sso.domains.list(b.id).map((domain) => domain.domain)).toEqual(['beta-owned.test']);
+    const platform = enclave.server.platform;
+    expect(platform.datasets.list(b.id).map((dataset) => [dataset.name, dataset.columns.length])).toEqual([['target', 1]]);
+    expect(platform.datasets.rows(b.id, 'target', { limit: 10 }).rows).toEqual([{ id: 1 }]);
+    expect(platform.agents.list(b.id).map((agent) => [agent.id, agent.revokedAt])).toEqual([[bAgents.agentId, null]]);
+    expect(platform.agents.listPairingTokens(b.id).map((token) => token.id)).toEqual([bAgents.pairingTokenId]);
   });
 
   it('[ACC-03] a workspace id in the body or query is ignored in favour of the key and path', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runEnclave } from '../helpers/cli.ts';
 import { startTestServer } from '../helpers/server.ts';
+import { solvedChallenge } from '../helpers/proof-of-work.ts';
 import { controlEvents, workspaceEvents } from './audit.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -83,7 +84,7 @@ describe('enclave users create and workspaces add-member', () => {
     const enclave = await startTestServer();
     const workspace = await enclave.createWorkspace('Members Co');
     await enclave.request('POST', '/api/auth/sign-up/email', {
-      body: { email: 'self-made@people.example', password: 'a long enough passphrase', name: 'Self Made' },
+      body: { email: 'self-made@people.example', password: 'a long enough passphrase', name: 'Self Made', altcha: await solvedChallenge(enclave.url) },
       headers: { origin: enclave.url },
     });
     const dataDir = enclave.dataDir;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_OUTBOX_LIMIT } from '../../src/email/dev-outbox.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { solvedChallenge } from '../helpers/proof-of-work.ts';
 
 interface Outbox {
   developmentOnly: boolean;
@@ -18,7 +19,7 @@ describe('dev outbox in development mode without SMTP', () => {
 
   it('a magic-link mail lands in the outbox, readable at /api/dev/outbox and labelled development-only', async () => {
     const ada = await enclave.createUser('Ada');
-    const asked = await enclave.request('POST', '/api/auth/magic-link', { body: { email: ada.email }, headers: { origin: enclave.url } });
+    const asked = await enclave.request('POST', '/api/auth/magic-link', { body: { email: ada.email, altcha: await solvedChallenge(enclave.url) }, headers: { origin: enclave.url } });
     expect(asked.status).toBe(202);
     await expect.poll(async () => ((await (await enclave.request('GET', '/api/dev/outbox')).json()) as Outbox).mails.length).toBeGreaterThan(0);
     const outbox = (await (await enclave.request('GET', '/api/dev/outbox')).json()) as Outbox;
@@ -78,7 +79,7 @@ describe('production without SMTP', () => {
         const response = await fetch(`${base}/api/auth/magic-link`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', origin: 'https://enclave.example.test' },
-          body: JSON.stringify({ email }),
+          body: JSON.stringify({ email, altcha: await solvedChallenge(base) }),
         });
         const body = (await response.json()) as { error: { code: string; requestId: string } };
         answers.push({ status: response.status, code: body.error.code });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { solvedChallenge } from '../helpers/proof-of-work.ts';
 import { linkIn, startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
 import { controlEvents } from './audit.ts';
 
@@ -24,8 +25,11 @@ describe('email verification at sign-up over a real SMTP server', () => {
     await smtp.close();
   });
 
-  const signUp = (email: string) =>
-    enclave.request('POST', '/api/auth/sign-up/email', { body: { email, password: PASSWORD, name: 'Newcomer' }, headers: { origin: enclave.url } });
+  const signUp = async (email: string) =>
+    enclave.request('POST', '/api/auth/sign-up/email', {
+      body: { email, password: PASSWORD, name: 'Newcomer', altcha: await solvedChallenge(enclave.url) },
+      headers: { origin: enclave.url },
+    });
   const signIn = (email: string) =>
     enclave.request('POST', '/api/auth/sign-in/email', { body: { email, password: PASSWORD }, headers: { origin: enclave.url } });
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookiePair, startTestServer, type TestServer } from '../helpers/server.ts';
+import { solvedChallenge } from '../helpers/proof-of-work.ts';
 import { linkIn, startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
 import { controlEvents } from './audit.ts';
 
@@ -24,7 +25,8 @@ describe('magic-link sign-in over a real SMTP server', () => {
     await smtp.close();
   });
 
-  const ask = (email: string) => enclave.request('POST', '/api/auth/magic-link', { body: { email }, headers: { origin: enclave.url } });
+  const ask = async (email: string) =>
+    enclave.request('POST', '/api/auth/magic-link', { body: { email, altcha: await solvedChallenge(enclave.url) }, headers: { origin: enclave.url } });
   const follow = (link: string) => fetch(link, { redirect: 'manual' });
   async function mailedLink(email: string): Promise<string> {
     expect((await ask(email)).status).toBe(202);
@@ -72,7 +74,7 @@ describe('magic-link sign-in over a real SMTP server', () => {
     const known = await enclave.createUser();
     const unverified = 'not-yet-verified@people.example';
     await enclave.request('POST', '/api/auth/sign-up/email', {
-      body: { email: unverified, password: 'a long enough passphrase', name: 'Later' },
+      body: { email: unverified, password: 'a long enough passphrase', name: 'Later', altcha: await solvedChallenge(enclave.url) },
       headers: { origin: enclave.url },
     });
     await smtp.next(unverified);

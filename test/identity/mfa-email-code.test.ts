@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookiePair, startTestServer, type TestServer, type TestUser } from '../helpers/server.ts';
+import { solvedChallenge } from '../helpers/proof-of-work.ts';
 import { linkIn, startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
 import { controlEvents } from './audit.ts';
 
@@ -185,7 +186,7 @@ describe('one-time codes by email and regenerated backup codes', () => {
     expect(withBody.status).toBe(400);
 
     // A magic link has spoken for the mailbox already: a mailed code must not complete that sign-in.
-    expect((await post(enclave, '/api/auth/magic-link', undefined, { email: user.email })).status).toBe(202);
+    expect((await post(enclave, '/api/auth/magic-link', undefined, { email: user.email, altcha: await solvedChallenge(enclave.url) })).status).toBe(202);
     const link = linkIn(await smtp.next(user.email), enclave.url, '/api/auth/magic-link/verify');
     const landed = await fetch(link, { redirect: 'manual' });
     expect(landed.status).toBe(303);
@@ -219,6 +220,34 @@ describe('one-time codes by email and regenerated backup codes', () => {
     const last = codes[4]!;
     if (first !== last) expect((await verify(enclave, pending, { emailCode: first })).status).toBe(401);
     expect((await verify(enclave, pending, { emailCode: last })).status).toBe(200);
+  });
+
+  it('[IDN-04] after a password reset by mail, a mailed code cannot complete the sign-in: the mailbox alone never passes MFA, until the authenticator is used again', async () => {
+    const { user, secret } = await enrolled(enclave, 'Rhea Reset');
+    const asked = await enclave.request('POST', '/api/auth/password-reset/request', {
+      body: { email: user.email, altcha: await solvedChallenge(enclave.url) },
+      headers: { origin: enclave.url },
+    });
+    expect(asked.status).toBe(202);
+    const mail = await smtp.next(user.email);
+    const token = /reset-password#token=([A-Za-z0-9_-]{43})/.exec(mail.text)![1]!;
+    handedOut.push(token);
+    const newPassword = 'a brand new passphrase for rhea';
+    expect((await post(enclave, '/api/auth/password-reset/complete', undefined, { token, password: newPassword })).status).toBe(200);
+
+    const signedIn = await post(enclave, '/api/auth/sign-in/email', undefined, { email: user.email, password: newPassword });
+    expect(await signedIn.json()).toEqual({ mfaRequired: true, methods: ['totp', 'backup_code'] });
+    const pending = newCookie(signedIn);
+    const refused = await post(enclave, '/api/auth/mfa/email-code', pending);
+    expect(refused.status).toBe(409);
+    expect(await errorCode(refused)).toBe('email_code_unavailable');
+    expect((await session(enclave, pending)).status).toBe(401);
+
+    // The authenticator proves the person again; from then on a mailed code is an alternative once more.
+    // A later step's code: the current one was spent confirming the authenticator.
+    expect((await verify(enclave, pending, { code: oathtool(secret, 30) })).status).toBe(200);
+    const later = await post(enclave, '/api/auth/sign-in/email', undefined, { email: user.email, password: newPassword });
+    expect(await later.json()).toEqual({ mfaRequired: true, methods: ['totp', 'backup_code', 'email_code'] });
   });
 
   it('[IDN-04] regenerating backup codes needs the password, ends other sessions and voids every old code; the new ones work once and are stored hashed', async () => {

@@ -55,7 +55,7 @@ describe('multi-factor authentication', () => {
   async function signInPending(user: TestUser): Promise<string> {
     const response = await post('/api/auth/sign-in/email', undefined, { email: user.email, password: user.password });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ mfaRequired: true, methods: ['totp', 'backup_code'] });
+    expect(await response.json()).toEqual({ mfaRequired: true, methods: ['totp', 'backup_code', 'email_code'] });
     const line = response.headers.getSetCookie()[0]!;
     expect(line).toMatch(/^enclave_session=[^;]+; Max-Age=300; Path=\/; HttpOnly; SameSite=Lax$/);
     return cookiePair(line);

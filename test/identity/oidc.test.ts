@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcProvider, type OidcAccount, type TestOidcProvider } from '../helpers/oidc-provider.ts';
 import { cookiePair, startTestServer, type TestServer } from '../helpers/server.ts';
+import { solvedChallenge } from '../helpers/proof-of-work.ts';
 import { controlEvents } from './audit.ts';
 
 /** A provider's error description: Enclave must not repeat it. */
@@ -195,7 +196,7 @@ describe('OIDC sign-in', () => {
     // Someone who does not hold the mailbox signs up first with the owner's address (pre-account takeover).
     const email = `${randomUUID()}@people.example`;
     const password = `pw-${randomUUID()}`;
-    const signedUp = await enclave.request('POST', '/api/auth/sign-up/email', { body: { email, password, name: 'Squatter' }, headers: { origin: enclave.url } });
+    const signedUp = await enclave.request('POST', '/api/auth/sign-up/email', { body: { email, password, name: 'Squatter', altcha: await solvedChallenge(enclave.url) }, headers: { origin: enclave.url } });
     expect(signedUp.status).toBe(202);
     const { subject } = person({ email });
     const result = await signIn(subject);

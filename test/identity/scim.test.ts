@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookiePair, startTestServer, type TestServer } from '../helpers/server.ts';
+import { solvedChallenge } from '../helpers/proof-of-work.ts';
 import { linkIn, startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
 import { controlEvents, workspaceEvents } from './audit.ts';
 
@@ -67,7 +68,7 @@ describe('SCIM 2.0 provisioning and deprovisioning over real HTTP', () => {
     return { id: created.scimToken.id, token: created.token };
   }
   async function mailedLink(address: string): Promise<string> {
-    const asked = await enclave.request('POST', '/api/auth/magic-link', { body: { email: address }, headers: { origin: enclave.url } });
+    const asked = await enclave.request('POST', '/api/auth/magic-link', { body: { email: address, altcha: await solvedChallenge(enclave.url) }, headers: { origin: enclave.url } });
     expect(asked.status).toBe(202);
     const link = linkIn(await smtp.next(address), enclave.url, '/api/auth/magic-link/verify');
     secrets.push(new URL(link).searchParams.get('token')!);
@@ -174,7 +175,7 @@ describe('SCIM 2.0 provisioning and deprovisioning over real HTTP', () => {
     expect((await enclave.request('GET', `/api/w/${workspaceA}/profile`, { cookie })).status).toBe(401);
     expect((await follow(pendingLink)).status).toBe(400);
     // Asking for a new link answers as for anyone, and mails nothing.
-    expect((await enclave.request('POST', '/api/auth/magic-link', { body: { email: address }, headers: { origin: enclave.url } })).status).toBe(202);
+    expect((await enclave.request('POST', '/api/auth/magic-link', { body: { email: address, altcha: await solvedChallenge(enclave.url) }, headers: { origin: enclave.url } })).status).toBe(202);
     const asked = controlEvents(enclave).filter((event) => event.action === 'user.magic_link.request');
     expect(JSON.parse(asked.at(-1)!.details)).toEqual({ sent: false });
     expect(enclave.server.platform.controlDb.prepare('SELECT count(*) AS n FROM "session" WHERE "userId" = ?').get(created.id)).toEqual({ n: 0 });
@@ -260,7 +261,7 @@ describe('SCIM 2.0 provisioning and deprovisioning over real HTTP', () => {
     const squatterPassword = `squatter-${Math.random().toString(36).slice(2)}`;
     secrets.push(squatterPassword);
     const signUp = await enclave.request('POST', '/api/auth/sign-up/email', {
-      body: { email: address, password: squatterPassword, name: 'Squatter' },
+      body: { email: address, password: squatterPassword, name: 'Squatter', altcha: await solvedChallenge(enclave.url) },
       headers: { origin: enclave.url },
     });
     expect(signUp.status).toBeLessThan(300);

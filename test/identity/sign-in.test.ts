@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { getMigrations } from 'better-auth/db/migration';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authOptions } from '../../src/identity/auth.ts';
+import { solvedChallenge } from '../helpers/proof-of-work.ts';
 import { startTestServer, type TestServer, type TestUser } from '../helpers/server.ts';
 import { controlEvents } from './audit.ts';
 
@@ -94,7 +95,7 @@ describe('email and password sign-in', () => {
   it('[IDN-01] signing up with a taken address answers exactly like a new one, and the new account can sign in once verified', async () => {
     const answer = async (email: string) => {
       const response = await enclave.request('POST', '/api/auth/sign-up/email', {
-        body: { email, password: 'a long enough passphrase', name: 'Someone' },
+        body: { email, password: 'a long enough passphrase', name: 'Someone', altcha: await solvedChallenge(enclave.url) },
         headers: { origin: enclave.url },
       });
       return { status: response.status, cookies: response.headers.getSetCookie(), body: await response.json() };
@@ -166,7 +167,7 @@ describe('sign-up closed by the operator', () => {
     const enclave = await startTestServer({ allowSignUp: false });
     try {
       const response = await enclave.request('POST', '/api/auth/sign-up/email', {
-        body: { email: 'walk-in@people.example', password: 'a long enough passphrase', name: 'Walk In' },
+        body: { email: 'walk-in@people.example', password: 'a long enough passphrase', name: 'Walk In', altcha: await solvedChallenge(enclave.url) },
         headers: { origin: enclave.url },
       });
       expect(response.status).toBe(403);

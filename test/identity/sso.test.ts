@@ -79,7 +79,7 @@ describe('enterprise single sign-on per workspace (IDN-06)', () => {
 
   beforeAll(async () => {
     dns = await startDnsServer();
-    enclave = await startTestServer({ sso: { dnsServers: [dns.address] }, rateLimit: { signInPerIpPerMinute: 1000 } });
+    enclave = await startTestServer({ sso: { dnsServers: [dns.address], allowLoopbackIssuers: true }, rateLimit: { signInPerIpPerMinute: 1000 } });
     const workspace = await enclave.createWorkspace('Acme');
     workspaceId = workspace.id;
     otherWorkspace = await enclave.createWorkspace('Rival');
@@ -436,7 +436,7 @@ describe('enterprise single sign-on over OIDC (IDN-06)', () => {
 
   beforeAll(async () => {
     dns = await startDnsServer();
-    enclave = await startTestServer({ sso: { dnsServers: [dns.address] }, rateLimit: { signInPerIpPerMinute: 1000 } });
+    enclave = await startTestServer({ sso: { dnsServers: [dns.address], allowLoopbackIssuers: true }, rateLimit: { signInPerIpPerMinute: 1000 } });
     provider = await startOidcProvider({ clientId: 'enclave-sso', clientSecret, redirectUri: `${enclave.url}/api/auth/sso/oidc/callback` });
     workspace = await enclave.createWorkspace('Acme OIDC');
     const claim = (await (await enclave.request('POST', `/api/w/${workspace.id}/sso/domains`, { token: workspace.token, body: { domain } })).json()) as SsoDomain;

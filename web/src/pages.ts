@@ -10,11 +10,18 @@ export const PAGES = [
   { id: 'members', path: '/members', label: 'Members', area: 'workspace' },
   { id: 'api-keys', path: '/api-keys', label: 'API keys', area: 'workspace' },
   { id: 'credentials', path: '/credentials', label: 'Credentials', area: 'workspace' },
+  { id: 'datasets', path: '/datasets', label: 'Datasets', area: 'workspace' },
+  { id: 'agents', path: '/agents', label: 'Agents', area: 'workspace' },
   { id: 'audit-log', path: '/audit-log', label: 'Audit log', area: 'workspace' },
+  { id: 'alerts', path: '/alerts', label: 'Alerts', area: 'workspace' },
   { id: 'security', path: '/security', label: 'Security', area: 'account' },
   { id: 'new-workspace', path: '/workspaces/new', label: 'New workspace', area: 'account' },
   { id: 'sign-in', path: '/sign-in', label: 'Sign in', area: 'signed-out' },
   { id: 'sign-up', path: '/sign-up', label: 'Create an account', area: 'signed-out' },
+  { id: 'forgot-password', path: '/forgot-password', label: 'Reset your password', area: 'signed-out' },
+  { id: 'sign-in-link', path: '/sign-in-link', label: 'Sign in with a link', area: 'signed-out' },
+  // Where a mailed reset link lands (src/identity/password-reset.ts, RESET_PAGE_PATH).
+  { id: 'reset-password', path: '/reset-password', label: 'Choose a new password', area: 'signed-out' },
   { id: 'connect', path: '/connect', label: 'Connect with an API key', area: 'signed-out' },
   // Development without SMTP only; App shows it whoever is signed in, since mails matter before and after.
   { id: 'dev-outbox', path: '/dev/outbox', label: 'Development outbox', area: 'signed-out' },

@@ -1,8 +1,10 @@
 import type { Command } from '../command.ts';
+import { backupCommand } from './backup.ts';
 import { apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand } from './api-keys.ts';
 import { initCommand } from './init.ts';
 import { keysShowCommand } from './keys-show.ts';
 import { redactCommand } from './redact.ts';
+import { restoreDrillCommand } from './restore-drill.ts';
 import { serveCommand } from './serve.ts';
 import { verifyAuditCommand } from './verify-audit.ts';
 import { usersCreateCommand } from './users.ts';
@@ -21,4 +23,6 @@ export const COMMANDS: readonly Command[] = [
   keysShowCommand,
   verifyAuditCommand,
   redactCommand,
+  backupCommand,
+  restoreDrillCommand,
 ];

@@ -10,9 +10,19 @@ export interface SignUpInput {
   name: string;
   email: string;
   password: string;
+  /** The solved proof-of-work challenge (WEB-06), from the form's ALTCHA widget. */
+  altcha: string;
 }
 
-export type SignInResult = { state: 'signed-in'; user: User } | { state: 'second-factor' };
+/** A sign-in that owes its second factor names the ways the server offers to give it. */
+export type SignInResult = { state: 'signed-in'; user: User } | { state: 'second-factor'; methods: readonly string[] };
+
+const DEFAULT_METHODS = ['totp', 'backup_code'];
+
+function offeredMethods(body: unknown): readonly string[] {
+  const methods = (body as { methods?: unknown } | null)?.methods;
+  return Array.isArray(methods) ? methods.filter((method): method is string => typeof method === 'string') : DEFAULT_METHODS;
+}
 
 /** Error codes by which the server may ask for a second factor instead of refusing the sign-in. */
 const SECOND_FACTOR_CODES = new Set(['mfa_required', 'two_factor_required']);
@@ -30,17 +40,12 @@ export function signUp(input: SignUpInput): Promise<void> {
 export async function signIn(email: string, password: string): Promise<SignInResult> {
   try {
     const body = await call<{ user?: User }>('/api/auth/sign-in/email', { method: 'POST', body: { email, password } });
-    if (asksForSecondFactor(body) || !body.user) return { state: 'second-factor' };
+    if (asksForSecondFactor(body) || !body.user) return { state: 'second-factor', methods: offeredMethods(body) };
     return { state: 'signed-in', user: body.user };
   } catch (error) {
-    if (error instanceof ApiError && SECOND_FACTOR_CODES.has(error.code)) return { state: 'second-factor' };
+    if (error instanceof ApiError && SECOND_FACTOR_CODES.has(error.code)) return { state: 'second-factor', methods: DEFAULT_METHODS };
     throw error;
   }
-}
-
-/** Completes a sign-in that asked for a second factor: a code from the authenticator app or a backup code. */
-export async function verifySecondFactor(code: string): Promise<User> {
-  return (await call<{ user: User }>('/api/auth/mfa/verify', { method: 'POST', body: { code } })).user;
 }
 
 export function signOut(): Promise<void> {

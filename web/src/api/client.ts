@@ -62,12 +62,17 @@ export class EnclaveClient {
   readonly workspaceId: string;
   readonly #apiKey: string | undefined;
   readonly #onUnauthorized: (error: ApiError) => void;
+  readonly #onMfaRequired: (error: ApiError) => void;
 
-  /** `onUnauthorized` hears about a key or session that stopped working (revoked, expired, ended) mid-use. */
-  constructor(connection: Connection, onUnauthorized: (error: ApiError) => void = () => {}) {
+  /**
+   * `onUnauthorized` hears about a key or session that stopped working (revoked, expired, ended) mid-use;
+   * `onMfaRequired` about a workspace that requires two-factor authentication the person has not set up (IDN-05).
+   */
+  constructor(connection: Connection, onUnauthorized: (error: ApiError) => void = () => {}, onMfaRequired: (error: ApiError) => void = () => {}) {
     this.workspaceId = connection.workspaceId;
     this.#apiKey = connection.apiKey;
     this.#onUnauthorized = onUnauthorized;
+    this.#onMfaRequired = onMfaRequired;
   }
 
   /** True when an API key speaks for this client, false when the signed-in person's session does. */
@@ -153,6 +158,7 @@ export class EnclaveClient {
       return await call<T>(`/api/w/${encodeURIComponent(this.workspaceId)}${path}`, { ...options, apiKey: this.#apiKey });
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) this.#onUnauthorized(error);
+      if (error instanceof ApiError && error.code === 'mfa_required') this.#onMfaRequired(error);
       throw error;
     }
   }

@@ -8,10 +8,13 @@ import { useCurrentPage, useDocumentTitle, OVERVIEW } from '../pages.ts';
 import { AcceptInvitationPage, takeInvitationToken } from './AcceptInvitationPage.tsx';
 import { ConnectForm } from './ConnectForm.tsx';
 import { DevOutboxPage } from './DevOutboxPage.tsx';
+import { ForgotPasswordPage } from './ForgotPasswordPage.tsx';
 import { Header } from './Header.tsx';
 import { KeyConnectionControls } from './KeyConnectionControls.tsx';
+import { ResetPasswordPage } from './ResetPasswordPage.tsx';
 import { SetupPage } from './SetupPage.tsx';
 import { SignedInShell } from './SignedInShell.tsx';
+import { SignInLinkPage } from './SignInLinkPage.tsx';
 import { SignInPage } from './SignInPage.tsx';
 import { SignUpPage } from './SignUpPage.tsx';
 import { WorkspaceView } from './WorkspaceView.tsx';
@@ -123,6 +126,12 @@ export function App() {
       {access.kind === 'signed-out' &&
         (signedOutPage?.id === 'sign-up' ? (
           <SignUpPage onOpen={open} />
+        ) : signedOutPage?.id === 'forgot-password' ? (
+          <ForgotPasswordPage onOpen={open} />
+        ) : signedOutPage?.id === 'sign-in-link' ? (
+          <SignInLinkPage onOpen={open} />
+        ) : signedOutPage?.id === 'reset-password' ? (
+          <ResetPasswordPage onOpen={open} />
         ) : signedOutPage?.id === 'connect' ? (
           <ConnectForm
             endedBy={access.endedBy}

@@ -49,6 +49,21 @@ function explain(error: ApiError, action: string): { heading: string; explanatio
         heading: 'This workspace requires two-factor authentication',
         explanation: 'Its owners ask every member to sign in with an authenticator app. Set one up for your account, then come back.',
       };
+    case 'invalid_code':
+      return {
+        heading: 'That code did not work',
+        explanation: 'Codes from an authenticator app change every 30 seconds: check the time on your phone and use a fresh one. Each backup or emailed code works once.',
+      };
+    case 'reauthentication_failed':
+      return { heading: 'Password not accepted', explanation: 'Enter the password you sign in with. Repeated mistakes pause changes for a while.' };
+    case 'too_many_attempts':
+    case 'no_pending_sign_in':
+      return { heading: 'Sign in again', explanation: 'This sign-in expired or took too many codes. Start over with your password.' };
+    case 'email_code_throttled':
+      return {
+        heading: 'Several codes were mailed just now',
+        explanation: `Check your inbox (and spam folder) for the latest one${error.retryAfterSeconds === undefined ? '' : `, or ask again in ${error.retryAfterSeconds} seconds`}.`,
+      };
     case 'owner_required':
       return { heading: 'Only an owner can do this', explanation: 'Owners alone can make, change or remove other owners.' };
     case 'workspace_not_found':

@@ -8,6 +8,8 @@ import { ErrorNotice } from './ErrorNotice.tsx';
 import { InvitationsSection } from './InvitationsSection.tsx';
 import { MemberRow } from './MemberRow.tsx';
 import { PageHeading } from './PageHeading.tsx';
+import { ScimSection } from './ScimSection.tsx';
+import { SingleSignOnSection } from './SingleSignOnSection.tsx';
 
 interface MembersPageProps {
   client: EnclaveClient;
@@ -50,6 +52,9 @@ export function MembersPage({ client, role, userId }: MembersPageProps) {
         )}
       </section>
       {canManage && <InvitationsSection client={client} />}
+      {/* Who may sign in through an identity provider is the owners' call (sso:manage), and their session's. */}
+      {role === 'owner' && !client.actsWithKey && <SingleSignOnSection workspaceId={client.workspaceId} />}
+      {role === 'owner' && !client.actsWithKey && <ScimSection workspaceId={client.workspaceId} />}
     </>
   );
 }

@@ -6,17 +6,22 @@ import { useApiQuery } from '../api/use-api-query.ts';
 import { plural } from '../plural.ts';
 import { DataTable } from './DataTable.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
+import { type MfaRequirement, MfaRequiredNotice } from './MfaRequiredNotice.tsx';
 import { PageHeading } from './PageHeading.tsx';
+import { PasskeysSection } from './PasskeysSection.tsx';
 import { SessionRow } from './SessionRow.tsx';
 import { Timestamp } from './Timestamp.tsx';
+import { TwoFactorSection } from './TwoFactorSection.tsx';
 
 interface SecurityPageProps {
   user: User;
   /** Ending the current session from its row signs this browser out. */
   onSignedOut(): void;
+  /** Set when a workspace stopped this person for want of two-factor authentication (IDN-05). */
+  mfaRequirement?: MfaRequirement | undefined;
 }
 
-export function SecurityPage({ user, onSignedOut }: SecurityPageProps) {
+export function SecurityPage({ user, onSignedOut, mfaRequirement }: SecurityPageProps) {
   const sessions = useApiQuery(useCallback(() => listSessions(), []));
   const [endingOthers, setEndingOthers] = useState(false);
   const [endedCount, setEndedCount] = useState<number | undefined>();
@@ -40,6 +45,7 @@ export function SecurityPage({ user, onSignedOut }: SecurityPageProps) {
   return (
     <main className="workspace page" aria-labelledby="page-heading">
       <PageHeading description="Your account and every browser or device that is signed in to it.">Security</PageHeading>
+      {mfaRequirement && <MfaRequiredNotice requirement={mfaRequirement} />}
       <section className="card" aria-labelledby="account-heading">
         <h2 id="account-heading">Account</h2>
         <dl className="facts">
@@ -62,6 +68,8 @@ export function SecurityPage({ user, onSignedOut }: SecurityPageProps) {
           </div>
         </dl>
       </section>
+      <TwoFactorSection required={mfaRequirement !== undefined} onEnabled={() => mfaRequirement?.onEnabled()} />
+      <PasskeysSection onOtherSessionsEnded={sessions.reload} />
       <section className="card" aria-labelledby="sessions-heading">
         <div className="card-heading">
           <h2 id="sessions-heading">Active sessions</h2>

@@ -1,11 +1,15 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { signIn } from '../api/account.ts';
 import { type ApiError, toApiError } from '../api/api-error.ts';
+import { clearSignInArrival, readSignInArrival } from '../api/providers.ts';
 import type { User } from '../api/types.ts';
 import type { PageId } from '../pages.ts';
 import { AppLink } from './AppLink.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
+import { PasskeySignIn } from './PasskeySignIn.tsx';
+import { ProviderRefusal, ProviderSignIn } from './ProviderSignIn.tsx';
 import { SecondFactorForm } from './SecondFactorForm.tsx';
+import { SsoSignInForm } from './SsoSignInForm.tsx';
 import { TextField } from './TextField.tsx';
 
 interface SignInPageProps {
@@ -21,7 +25,11 @@ export function SignInPage({ endedBy, onSignedIn, onOpen }: SignInPageProps) {
   const [missing, setMissing] = useState<{ email: string[]; password: string[] }>({ email: [], password: [] });
   const [failure, setFailure] = useState<ApiError | undefined>();
   const [signingIn, setSigningIn] = useState(false);
-  const [secondFactor, setSecondFactor] = useState(false);
+  // A provider's sign-in (IDN-03) lands here with a refusal code, or owing its second factor.
+  const [arrival] = useState(readSignInArrival);
+  /** The second factors offered once the password was accepted; undefined while on the password step. */
+  const [secondFactor, setSecondFactor] = useState<readonly string[] | undefined>(arrival.secondFactor);
+  useEffect(clearSignInArrival, []);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -37,7 +45,7 @@ export function SignInPage({ endedBy, onSignedIn, onOpen }: SignInPageProps) {
       const result = await signIn(email.trim(), password);
       if (result.state === 'signed-in') onSignedIn(result.user);
       else {
-        setSecondFactor(true);
+        setSecondFactor(result.methods);
         setSigningIn(false);
       }
     } catch (error) {
@@ -52,8 +60,9 @@ export function SignInPage({ endedBy, onSignedIn, onOpen }: SignInPageProps) {
       <section className="card connect-card">
         <h1 id="sign-in-heading">Sign in to Enclave</h1>
         {endedBy && <ErrorNotice error={endedBy} heading="Your session ended" />}
+        {arrival.error && <ProviderRefusal code={arrival.error} />}
         {secondFactor ? (
-          <SecondFactorForm onSignedIn={onSignedIn} onCancel={() => setSecondFactor(false)} />
+          <SecondFactorForm methods={secondFactor} onSignedIn={onSignedIn} onCancel={() => setSecondFactor(undefined)} />
         ) : (
           <form className="form" onSubmit={submit} noValidate>
             <TextField
@@ -76,6 +85,15 @@ export function SignInPage({ endedBy, onSignedIn, onOpen }: SignInPageProps) {
               onChange={(event) => setPassword(event.target.value)}
               autoComplete="current-password"
             />
+            <p className="form-status">
+              <AppLink to="forgot-password" onOpen={onOpen}>
+                Forgot password?
+              </AppLink>
+              {' · '}
+              <AppLink to="sign-in-link" onOpen={onOpen}>
+                Email me a sign-in link
+              </AppLink>
+            </p>
             {failure && <ErrorNotice error={failure} action="sign in" />}
             <div className="form-actions">
               <button type="submit" className="button button-primary" disabled={signingIn}>
@@ -90,6 +108,9 @@ export function SignInPage({ endedBy, onSignedIn, onOpen }: SignInPageProps) {
             </div>
           </form>
         )}
+        {!secondFactor && <PasskeySignIn onSignedIn={onSignedIn} />}
+        {!secondFactor && <ProviderSignIn />}
+        {!secondFactor && <SsoSignInForm />}
         <p className="connect-alternative">
           Automating a workspace?{' '}
           <AppLink to="connect" onOpen={onOpen}>

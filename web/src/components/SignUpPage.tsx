@@ -5,6 +5,7 @@ import type { PageId } from '../pages.ts';
 import { AppLink } from './AppLink.tsx';
 import { CheckEmailNotice } from './CheckEmailNotice.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
+import { ProofOfWorkField } from './ProofOfWorkField.tsx';
 import { TextField } from './TextField.tsx';
 
 const FIELD_LABELS = { name: 'Your name', email: 'Email address', password: 'Password' };
@@ -37,22 +38,26 @@ export function SignUpPage({ onOpen }: SignUpPageProps) {
   const [failure, setFailure] = useState<ApiError | undefined>();
   const [sending, setSending] = useState(false);
   const [sentTo, setSentTo] = useState<string | undefined>();
+  // WEB-06: the widget's solution; each submission spends it, and a new widget solves the next.
+  const [altcha, setAltcha] = useState<string | undefined>();
+  const [attempt, setAttempt] = useState(0);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const found = localProblems(name, email, password);
     setProblems(found);
     setFailure(undefined);
-    if (Object.values(found).some((messages) => messages.length > 0)) return;
+    if (Object.values(found).some((messages) => messages.length > 0) || !altcha) return;
     setSending(true);
     try {
-      await signUp({ name: name.trim(), email: email.trim(), password });
+      await signUp({ name: name.trim(), email: email.trim(), password, altcha });
       setSentTo(email.trim());
       setPassword('');
     } catch (error) {
       setFailure(toApiError(error));
     } finally {
       setSending(false);
+      setAttempt((count) => count + 1);
     }
   }
 
@@ -98,8 +103,9 @@ export function SignUpPage({ onOpen }: SignUpPageProps) {
                 autoComplete="new-password"
               />
               {failure && <ErrorNotice error={failure} action="create an account" fieldLabels={FIELD_LABELS} />}
+              <ProofOfWorkField key={attempt} onSolved={setAltcha} />
               <div className="form-actions">
-                <button type="submit" className="button button-primary" disabled={sending}>
+                <button type="submit" className="button button-primary" disabled={sending || !altcha}>
                   {sending ? 'Creating…' : 'Create account'}
                 </button>
                 <p className="form-status">

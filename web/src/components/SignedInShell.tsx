@@ -31,13 +31,36 @@ export function SignedInShell({ user, health, page, onOpen, onSignedOut, initial
   const [selectedId, setSelectedId] = useState<string | undefined>(initialWorkspaceId);
   const [signingOut, setSigningOut] = useState(false);
   const [signOutFailure, setSignOutFailure] = useState<ApiError | undefined>();
+  // IDN-05: a workspace refused this person for want of two-factor authentication; nothing else opens until it is set up.
+  const [mfaStop, setMfaStop] = useState<{ workspaceId: string; satisfied: boolean } | undefined>();
   const list = workspaces.result.state === 'loaded' ? workspaces.result.value : [];
   const selected = list.find((workspace) => workspace.id === selectedId) ?? list[0];
 
   const client = useMemo(
-    () => (selected ? new EnclaveClient({ workspaceId: selected.id }, (error) => onSignedOut(error)) : undefined),
-    [selected, onSignedOut],
+    () =>
+      selected
+        ? new EnclaveClient(
+            { workspaceId: selected.id },
+            (error) => onSignedOut(error),
+            () => {
+              setMfaStop({ workspaceId: selected.id, satisfied: false });
+              onOpen('security');
+            },
+          )
+        : undefined,
+    [selected, onSignedOut, onOpen],
   );
+  const mfaRequirement = mfaStop && {
+    workspaceName: list.find((workspace) => workspace.id === mfaStop.workspaceId)?.name ?? 'This workspace',
+    satisfied: mfaStop.satisfied,
+    onEnabled: () => setMfaStop((stop) => stop && { ...stop, satisfied: true }),
+    onContinue: () => {
+      setMfaStop(undefined);
+      onOpen('overview');
+    },
+  };
+  // Even once satisfied it stays until the person continues: the backup codes are on screen only there.
+  const showSecurity = page.id === 'security' || mfaStop !== undefined;
 
   async function leave() {
     setSigningOut(true);
@@ -56,7 +79,7 @@ export function SignedInShell({ user, health, page, onOpen, onSignedOut, initial
   const creating = page.id === 'new-workspace' || firstRun;
   const workspacePage = page.area === 'workspace' ? page : OVERVIEW;
   const title = creating ? (firstRun ? 'Welcome' : page.label) : `${workspacePage.label} · ${selected?.name ?? 'Workspaces'}`;
-  useDocumentTitle(page.id === 'security' ? page.label : title);
+  useDocumentTitle(showSecurity ? 'Security' : title);
 
   return (
     <>
@@ -67,6 +90,7 @@ export function SignedInShell({ user, health, page, onOpen, onSignedOut, initial
             selectedId={selected?.id}
             onSelect={(id) => {
               setSelectedId(id);
+              setMfaStop(undefined);
               if (page.area !== 'workspace') onOpen('overview');
             }}
             onOpen={onOpen}
@@ -86,8 +110,8 @@ export function SignedInShell({ user, health, page, onOpen, onSignedOut, initial
           onOpen('overview');
         }}
       />
-      {page.id === 'security' ? (
-        <SecurityPage user={user} onSignedOut={() => onSignedOut()} />
+      {showSecurity ? (
+        <SecurityPage user={user} onSignedOut={() => onSignedOut()} mfaRequirement={mfaRequirement} />
       ) : workspaces.result.state === 'loading' ? (
         <main className="workspace">
           <p className="muted">Loading your workspaces…</p>

@@ -1,9 +1,12 @@
 import type { EnclaveClient } from '../api/client.ts';
 import type { Role, Workspace } from '../api/types.ts';
 import type { PageId, WorkspacePage } from '../pages.ts';
+import { AgentsPage } from './AgentsPage.tsx';
+import { AlertsPage } from './AlertsPage.tsx';
 import { ApiKeysPage } from './ApiKeysPage.tsx';
 import { AuditLogPage } from './AuditLogPage.tsx';
 import { CredentialsPage } from './CredentialsPage.tsx';
+import { DatasetsPage } from './DatasetsPage.tsx';
 import { MembersPage } from './MembersPage.tsx';
 import { Navigation } from './Navigation.tsx';
 import { OverviewPage } from './OverviewPage.tsx';
@@ -28,7 +31,10 @@ export function WorkspaceView({ client, workspace, page, onOpen, role, userId }:
         {page.id === 'members' && <MembersPage client={client} role={role} userId={userId} />}
         {page.id === 'api-keys' && <ApiKeysPage client={client} />}
         {page.id === 'credentials' && <CredentialsPage client={client} />}
+        {page.id === 'datasets' && <DatasetsPage client={client} onOpen={onOpen} />}
+        {page.id === 'agents' && <AgentsPage client={client} />}
         {page.id === 'audit-log' && <AuditLogPage client={client} />}
+        {page.id === 'alerts' && <AlertsPage client={client} />}
       </main>
     </div>
   );
