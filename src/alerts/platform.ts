@@ -1,4 +1,5 @@
 import { auditEvent } from '../access/audit-event.ts';
+import type { AuditEventInput } from '../audit/event.ts';
 import type { AuditLog } from '../audit/log.ts';
 import { Webhook } from 'standardwebhooks';
 import { ConfigError, type EnclaveConfig } from '../core/config.ts';
@@ -24,11 +25,19 @@ export function openAlerts(
   const { emails, webhookUrl, webhookSecretFile, ...thresholds } = config.alerts;
   const webhook = webhookUrl && webhookSecretFile ? { url: webhookUrl, signer: webhookSigner(readSecretFile(webhookSecretFile, 'alerts.webhookSecretFile')) } : undefined;
   const system = { actor: { type: 'system' as const, id: 'alerts' } };
+  // Deliveries finish in the background: one that fails after shutdown has no open log to go to.
+  const record = (event: AuditEventInput) => void deps.controlAudit.record(event).catch(() => undefined);
   return new AlertService({
     controlDb: deps.controlDb,
     thresholds,
     workspaceExists: deps.workspaceExists,
-    targets: { mailer: deps.mailer, emails, webhook, log: (message, error) => void deps.controlAudit.record(auditEvent(system, 'alert.delivery', { type: 'alert', id: 'delivery' }, { message, error: error instanceof Error ? error.message : null }, 'failure')) },
-    audit: (alert) => void deps.controlAudit.record(auditEvent(system, 'alert.raise', { type: 'alert', id: alert.id }, { rule: alert.rule, subject: alert.subject, workspaceId: alert.workspaceId })),
+    targets: {
+      mailer: deps.mailer,
+      emails,
+      webhook,
+      log: (message, error) =>
+        record(auditEvent(system, 'alert.delivery', { type: 'alert', id: 'delivery' }, { message, error: error instanceof Error ? error.message : null }, 'failure')),
+    },
+    audit: (alert) => record(auditEvent(system, 'alert.raise', { type: 'alert', id: alert.id }, { rule: alert.rule, subject: alert.subject, workspaceId: alert.workspaceId })),
   });
 }
