@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { agentPairCommand, agentRunCommand } from './agent.ts';
 import { backupCommand } from './backup.ts';
 import { apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand } from './api-keys.ts';
 import { initCommand } from './init.ts';
@@ -23,6 +24,8 @@ export const COMMANDS: readonly Command[] = [
   keysShowCommand,
   verifyAuditCommand,
   redactCommand,
+  agentPairCommand,
+  agentRunCommand,
   backupCommand,
   restoreDrillCommand,
 ];
