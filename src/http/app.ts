@@ -150,6 +150,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     signInPerIpPerMinute: config.rateLimit.signInPerIpPerMinute,
     proofOfWork,
     perEmailLimit: perEmail(app, config.rateLimit.magicLinkPerEmailPerHour, 'magic-link', 'sign-in links'),
+    secondFactorMethods: (userId) => platform.mfa.methods(userId, 'magic_link'),
   });
   await app.register(ssoAuthRoutes, {
     prefix: '/api/auth',

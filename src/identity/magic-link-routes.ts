@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { altchaField, type ProofOfWorkGuard } from '../proof-of-work/guard.ts';
 import type { MagicLinkService } from './magic-link.ts';
 import { emailSchema } from './schema.ts';
+import { secondFactorStep } from './second-factor-step.ts';
 import type { EmailVerificationService } from './verification.ts';
 
 export interface LinkRouteOptions {
@@ -15,6 +16,8 @@ export interface LinkRouteOptions {
   proofOfWork: ProofOfWorkGuard;
   /** Counts requests per address, known or not, so its 429 says nothing about accounts. */
   perEmailLimit: (request: FastifyRequest) => Promise<void>;
+  /** The second factors a link sign-in of this account may finish with (never a mailed code: see mfa/email-code.ts). */
+  secondFactorMethods: (userId: string) => readonly string[];
 }
 
 /** Tokens are 32 random bytes in base64url; anything else is refused before a lookup. */
@@ -23,13 +26,13 @@ const linkQuery = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/
 /** Where a followed link lands: the dashboard, which shows the session or the sign-in form. */
 const DASHBOARD = '/';
 
-function land(reply: FastifyReply, setCookie?: string): FastifyReply {
+function land(reply: FastifyReply, setCookie?: string, to = DASHBOARD): FastifyReply {
   if (setCookie) {
     // Replaces any cookie the request context set while rotating a session the browser already had.
     reply.removeHeader('set-cookie');
     reply.header('set-cookie', [setCookie]);
   }
-  return reply.redirect(DASHBOARD, 303);
+  return reply.redirect(to, 303);
 }
 
 /** Mailed links: magic-link sign-in (IDN-02) and email verification (IDN-01). */
@@ -58,7 +61,10 @@ export const linkRoutes: FastifyPluginAsyncZod<LinkRouteOptions> = async (app, o
   app.get(
     '/magic-link/verify',
     { schema: { tags: ['identity'], querystring: linkQuery, response: { 303: z.null() } }, config: guarded },
-    async (request, reply) => land(reply, (await options.magicLinks.signIn(request.query.token, request.meta)).setCookie),
+    async (request, reply) => {
+      const opened = await options.magicLinks.signIn(request.query.token, request.meta);
+      return land(reply, opened.setCookie, opened.secondFactorPending ? secondFactorStep(options.secondFactorMethods(opened.user.id)) : DASHBOARD);
+    },
   );
 
   app.get(

@@ -6,6 +6,7 @@ import { bindingCookie, clearedBindingCookie } from './browser-binding.ts';
 import { PENDING_LOGIN_SECONDS } from './pending-login-store.ts';
 import { OidcLoginError } from './relying-party.ts';
 import type { OidcSignInService } from './sign-in.ts';
+import { secondFactorStep } from '../identity/second-factor-step.ts';
 
 export interface OidcRouteOptions {
   oidc: OidcSignInService;
@@ -24,11 +25,6 @@ const providerParams = z.strictObject({ provider: z.string().min(1).max(64) });
  * so it is not declared: the relying party reads what it needs from the raw URL and checks it.
  */
 const providerQuery = z.record(z.string(), z.unknown());
-
-/** Where a sign-in that still owes its second factor continues: the dashboard's second step. */
-function secondFactorStep(methods: readonly string[]): string {
-  return `/sign-in?${new URLSearchParams({ step: 'second-factor', methods: methods.join(',') })}`;
-}
 
 /**
  * The browser arrived by navigation, so a refusal is a page, not JSON: the sign-in page

@@ -8,6 +8,7 @@ import { bindingCookie, clearedBindingCookie } from '../oidc/browser-binding.ts'
 import { samlMetadata } from './saml.ts';
 import { connectionIdSchema } from './schema.ts';
 import { SsoSignInFailure, type SsoSignInService } from './sign-in.ts';
+import { secondFactorStep } from '../identity/second-factor-step.ts';
 
 export interface SsoAuthRouteOptions {
   signIn: SsoSignInService;
@@ -64,8 +65,7 @@ export const ssoAuthRoutes: FastifyPluginAsyncZod<SsoAuthRouteOptions> = async (
     // Replaces any cookie the request context set while rotating a session the browser already had.
     reply.removeHeader('set-cookie');
     reply.header('set-cookie', [opened.setCookie, clearedBindingCookie(secureCookies)]);
-    const methods = options.secondFactorMethods(opened.user.id).join(',');
-    return reply.redirect(opened.secondFactorPending ? `/sign-in?${new URLSearchParams({ step: 'second-factor', methods })}` : '/', 302);
+    return reply.redirect(opened.secondFactorPending ? secondFactorStep(options.secondFactorMethods(opened.user.id)) : '/', 302);
   }
 
   // Domains are not secret (they are in every address and in public DNS), and the answer

@@ -190,6 +190,8 @@ describe('one-time codes by email and regenerated backup codes', () => {
     const link = linkIn(await smtp.next(user.email), enclave.url, '/api/auth/magic-link/verify');
     const landed = await fetch(link, { redirect: 'manual' });
     expect(landed.status).toBe(303);
+    // The dashboard continues at its second step, offering only what may finish a link sign-in.
+    expect(landed.headers.get('location')).toBe('/sign-in?step=second-factor&methods=totp%2Cbackup_code');
     const linkPending = newCookie(landed);
     const refused = await post(enclave, '/api/auth/mfa/email-code', linkPending);
     expect(refused.status).toBe(409);
