@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
+import { useClipboard } from './SecretField.tsx';
 
 interface BackupCodesNoticeProps {
   codes: readonly string[];
@@ -12,20 +13,11 @@ interface BackupCodesNoticeProps {
  * of them. Copy and download make it easy to put them somewhere safe before leaving.
  */
 export function BackupCodesNotice({ codes, reason, onDismiss }: BackupCodesNoticeProps) {
-  const [copyResult, setCopyResult] = useState<'copied' | 'failed' | undefined>();
+  const { copied, copy } = useClipboard<'codes'>();
   const text = codes.join('\n');
   // A blob: URL, revoked when the notice goes, so the file exists only while the codes are on screen.
   const download = useMemo(() => URL.createObjectURL(new Blob([`Enclave backup codes (each works once)\n\n${text}\n`], { type: 'text/plain' })), [text]);
   useEffect(() => () => URL.revokeObjectURL(download), [download]);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(text);
-      setCopyResult('copied');
-    } catch {
-      setCopyResult('failed');
-    }
-  }
 
   return (
     <section className="notice notice-secret" aria-labelledby="backup-codes-heading">
@@ -44,7 +36,7 @@ export function BackupCodesNotice({ codes, reason, onDismiss }: BackupCodesNotic
         ))}
       </ol>
       <div className="form-actions">
-        <button type="button" className="button" onClick={copy}>
+        <button type="button" className="button" onClick={() => void copy('codes', text)}>
           Copy codes
         </button>
         <a className="button" href={download} download="enclave-backup-codes.txt">
@@ -55,8 +47,8 @@ export function BackupCodesNotice({ codes, reason, onDismiss }: BackupCodesNotic
         </button>
       </div>
       <p className="form-status" role="status">
-        {copyResult === 'copied' && 'Copied to the clipboard.'}
-        {copyResult === 'failed' && 'The browser refused clipboard access: select the codes and copy them yourself.'}
+        {copied === 'codes' && 'Copied to the clipboard.'}
+        {copied === 'failed' && 'The browser refused clipboard access: select the codes and copy them yourself.'}
       </p>
     </section>
   );

@@ -1,8 +1,6 @@
-import { useState } from 'react';
-import { type ApiError, toApiError } from '../api/api-error.ts';
 import type { EnclaveClient } from '../api/client.ts';
 import type { ApiKey } from '../api/types.ts';
-import { ErrorNotice } from './ErrorNotice.tsx';
+import { ConfirmAction } from './ConfirmAction.tsx';
 
 interface ConfirmRevokeProps {
   id: string;
@@ -16,43 +14,22 @@ interface ConfirmRevokeProps {
 
 /** Revoking is immediate and cannot be undone, so it takes a second, explicit click. */
 export function ConfirmRevoke({ id, client, apiKey, inUse, onRevoked, onCancel }: ConfirmRevokeProps) {
-  const [revoking, setRevoking] = useState(false);
-  const [failure, setFailure] = useState<ApiError | undefined>();
-
-  async function revoke() {
-    setRevoking(true);
-    setFailure(undefined);
-    try {
-      await client.revokeApiKey(apiKey.id);
-      onRevoked();
-    } catch (error) {
-      setFailure(toApiError(error));
-      setRevoking(false);
-    }
-  }
-
   return (
-    <div id={id} className="confirm" role="group" aria-label={`Confirm revoking ${apiKey.name}`}>
-      <p className="confirm-question">
-        Revoke “{apiKey.name}”? Anything using it stops working at once, and it cannot be undone.
-        {inUse && ' This dashboard is connected with this key and will be disconnected.'}
-      </p>
-      <div className="confirm-actions">
-        <button type="button" className="button button-small button-danger" onClick={revoke} disabled={revoking}>
-          {revoking ? 'Revoking…' : 'Revoke key'}
-        </button>
-        <button
-          type="button"
-          className="button button-small button-quiet"
-          onClick={onCancel}
-          disabled={revoking}
-          // The safe choice takes focus, so a stray Enter does not revoke.
-          autoFocus
-        >
-          Cancel
-        </button>
-      </div>
-      {failure && <ErrorNotice error={failure} action="revoke API keys" />}
-    </div>
+    <ConfirmAction
+      id={id}
+      label={`Confirm revoking ${apiKey.name}`}
+      question={
+        <>
+          Revoke “{apiKey.name}”? Anything using it stops working at once, and it cannot be undone.
+          {inUse && ' This dashboard is connected with this key and will be disconnected.'}
+        </>
+      }
+      confirmLabel="Revoke key"
+      busyLabel="Revoking…"
+      action="revoke API keys"
+      run={() => client.revokeApiKey(apiKey.id)}
+      onDone={onRevoked}
+      onCancel={onCancel}
+    />
   );
 }

@@ -4,6 +4,8 @@ import { type CreatedScimToken, type ScimToken, ScimTokensClient } from '../api/
 import { useApiQuery } from '../api/use-api-query.ts';
 import { DataTable } from './DataTable.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
+import { SecretField } from './SecretField.tsx';
+import { SecretNotice } from './SecretNotice.tsx';
 import { TextField } from './TextField.tsx';
 import { Timestamp } from './Timestamp.tsx';
 
@@ -87,33 +89,18 @@ function CreateScimTokenForm({ client, onCreated }: { client: ScimTokensClient; 
 /** The one and only time a SCIM token is on screen; the server keeps nothing but its hash. */
 function NewScimToken({ created, onDismiss }: { created: CreatedScimToken; onDismiss(): void }) {
   return (
-    <section className="notice notice-secret" aria-labelledby="new-scim-token-heading">
-      <h3 id="new-scim-token-heading" className="notice-heading">
-        Copy the SCIM token “{created.scimToken.name}” now
-      </h3>
+    <SecretNotice
+      headingId="new-scim-token-heading"
+      headingLevel="h3"
+      heading={<>Copy the SCIM token “{created.scimToken.name}” now</>}
+      dismissLabel="I have stored the token"
+      onDismiss={onDismiss}
+    >
       <p>
         <strong>You will not see this token again.</strong> Paste it into your identity provider’s provisioning settings.
       </p>
-      <div className="secret-field">
-        <label htmlFor="new-scim-token" className="visually-hidden">
-          New SCIM token
-        </label>
-        <input
-          id="new-scim-token"
-          className="input-mono"
-          readOnly
-          value={created.token}
-          onFocus={(event) => event.target.select()}
-          spellCheck={false}
-          autoComplete="off"
-        />
-      </div>
-      <div className="form-actions">
-        <button type="button" className="button button-quiet" onClick={onDismiss}>
-          I have stored the token
-        </button>
-      </div>
-    </section>
+      <SecretField id="new-scim-token" label="New SCIM token" value={created.token} />
+    </SecretNotice>
   );
 }
 
