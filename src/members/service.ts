@@ -42,11 +42,11 @@ export class MemberService {
     switch (actor.type) {
       case 'user':
         return this.#memberRole(workspaceId, actor.id);
-      // A key or agent outlives nothing: once its workspace is deleted it has no role anywhere (DAT-02).
+      // Keys and agents of a deleted workspace never get this far: authenticating them checks the workspace (DAT-02).
       case 'api_key':
-        return actor.workspaceId === workspaceId && this.#deps.workspaces.exists(workspaceId) ? actor.role : undefined;
+        return actor.workspaceId === workspaceId ? actor.role : undefined;
       case 'agent':
-        return actor.workspaceId === workspaceId && this.#deps.workspaces.exists(workspaceId) ? 'agent-only' : undefined;
+        return actor.workspaceId === workspaceId ? 'agent-only' : undefined;
       case 'operator':
         return 'owner';
       default:

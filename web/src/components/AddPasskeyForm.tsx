@@ -1,7 +1,6 @@
-import { type FormEvent, useState } from 'react';
-import { type ApiError, toApiError } from '../api/api-error.ts';
+import { useState } from 'react';
 import { addPasskey, type Passkey } from '../api/passkeys.ts';
-import { ErrorNotice } from './ErrorNotice.tsx';
+import { PasswordPrompt } from './PasswordPrompt.tsx';
 import { TextField } from './TextField.tsx';
 
 interface AddPasskeyFormProps {
@@ -16,29 +15,16 @@ interface AddPasskeyFormProps {
  */
 export function AddPasskeyForm({ onAdded, onCancel }: AddPasskeyFormProps) {
   const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
-  const [missing, setMissing] = useState<string[]>([]);
-  const [failure, setFailure] = useState<ApiError | undefined>();
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setMissing(password ? [] : ['Enter your current password.']);
-    setFailure(undefined);
-    if (!password) return;
-    setBusy(true);
-    try {
-      onAdded(await addPasskey(password, name.trim()));
-    } catch (error) {
-      setFailure(toApiError(error));
-      setPassword('');
-      setBusy(false);
-    }
-  }
-
   return (
-    <form className="form" onSubmit={submit} noValidate aria-label="Add a passkey">
-      <p>Enter your password, then follow your browser’s prompt. Your other sessions are signed out.</p>
+    <PasswordPrompt
+      id="passkey-password"
+      explanation="Enter your password, then follow your browser’s prompt. Your other sessions are signed out."
+      submitLabel="Create passkey"
+      busyLabel="Waiting for your passkey…"
+      action="add a passkey"
+      onSubmit={async (password) => onAdded(await addPasskey(password, name.trim()))}
+      onCancel={onCancel}
+    >
       <TextField
         id="passkey-name"
         label="Name"
@@ -50,25 +36,6 @@ export function AddPasskeyForm({ onAdded, onCancel }: AddPasskeyFormProps) {
         onChange={(event) => setName(event.target.value)}
         autoComplete="off"
       />
-      <TextField
-        id="passkey-password"
-        label="Current password"
-        messages={missing}
-        name="password"
-        type="password"
-        value={password}
-        onChange={(event) => setPassword(event.target.value)}
-        autoComplete="current-password"
-      />
-      {failure && <ErrorNotice error={failure} action="add a passkey" />}
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? 'Waiting for your passkey…' : 'Create passkey'}
-        </button>
-        <button type="button" className="button button-quiet" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </PasswordPrompt>
   );
 }

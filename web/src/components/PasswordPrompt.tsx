@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { type ApiError, toApiError } from '../api/api-error.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { TextField } from './TextField.tsx';
@@ -12,6 +12,8 @@ interface PasswordPromptProps {
   /** What the person is trying to do, for error messages ("turn off two-factor authentication"). */
   action: string;
   danger?: boolean;
+  /** Fields asked for along with the password (a passkey's name), shown above it. */
+  children?: ReactNode;
   onSubmit(password: string): Promise<void>;
   onCancel(): void;
 }
@@ -20,7 +22,7 @@ interface PasswordPromptProps {
  * Changing a second factor asks for the current password again: a session cookie alone
  * (left open on a shared computer, or stolen) must not be enough to replace or remove it.
  */
-export function PasswordPrompt({ id, explanation, submitLabel, busyLabel, action, danger = false, onSubmit, onCancel }: PasswordPromptProps) {
+export function PasswordPrompt({ id, explanation, submitLabel, busyLabel, action, danger = false, children, onSubmit, onCancel }: PasswordPromptProps) {
   const [password, setPassword] = useState('');
   const [missing, setMissing] = useState<string[]>([]);
   const [failure, setFailure] = useState<ApiError | undefined>();
@@ -44,6 +46,7 @@ export function PasswordPrompt({ id, explanation, submitLabel, busyLabel, action
   return (
     <form className="form" onSubmit={submit} noValidate aria-label={submitLabel}>
       <p>{explanation}</p>
+      {children}
       <TextField
         id={id}
         label="Current password"
