@@ -8,6 +8,11 @@ export type Actor =
   | { type: 'agent'; id: string; workspaceId: string }
   /** A workspace's identity provider, provisioning people over SCIM (IDN-06); it holds no role. */
   | { type: 'scim_token'; id: string; workspaceId: string }
+  /**
+   * An AI client on the MCP endpoint (AIC-06), acting for one person in the one workspace its
+   * token names: `id` is the OAuth grant or the personal MCP token, `scopes` what was consented.
+   */
+  | { type: 'mcp_client'; id: string; workspaceId: string; userId: string; clientId: string | null; scopes: readonly string[] }
   | { type: 'operator'; id: string }
   | { type: 'system'; id: string }
   | { type: 'anonymous'; id: 'anonymous' };

@@ -6,8 +6,8 @@ import { createHash, randomBytes } from 'node:crypto';
  * Only the SHA-256 is stored (CRY-02): a 256-bit secret needs no slow hash, and a
  * database leak yields nothing usable.
  */
-/** enk: API keys; ens: SCIM tokens (src/scim/). */
-export type TokenKind = 'enk' | 'ens' | 'enp';
+/** enk: API keys; ens: SCIM tokens (src/scim/); enp: agent pairing tokens; enm: personal MCP tokens (AIC-05). */
+export type TokenKind = 'enk' | 'ens' | 'enp' | 'enm';
 
 const TOKEN_PATTERN = /^(en[a-z])_([A-Za-z0-9_-]{43})$/;
 

@@ -14,7 +14,7 @@ export interface SessionResolver {
 }
 
 function workspaceOf(actor: Actor): string | null {
-  return actor.type === 'api_key' || actor.type === 'scim_token' || actor.type === 'agent' ? actor.workspaceId : null;
+  return actor.type === 'api_key' || actor.type === 'scim_token' || actor.type === 'agent' || actor.type === 'mcp_client' ? actor.workspaceId : null;
 }
 
 /**

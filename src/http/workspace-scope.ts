@@ -30,7 +30,8 @@ export function workspaceGate(roles: WorkspaceRoles, mfa: WorkspaceMfaPolicy) {
     const workspaceId = (request.params as { workspaceId?: string }).workspaceId;
     // AGT-02: an agent's token is audience-bound to its own workspace's API; elsewhere it is
     // a token presented to the wrong audience (RFC 6750), whether that workspace exists or not.
-    if (actor.type === 'agent' && actor.workspaceId !== workspaceId) {
+    // AIC-06: an MCP token's audience is the MCP endpoint; the REST API is another audience.
+    if ((actor.type === 'agent' && actor.workspaceId !== workspaceId) || actor.type === 'mcp_client') {
       throw new AppError(401, 'invalid_token', 'the credential presented is not valid for this workspace', { 'www-authenticate': 'Bearer error="invalid_token"' });
     }
     const role = workspaceId === undefined ? undefined : roles.roleIn(workspaceId, actor);
