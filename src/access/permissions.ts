@@ -48,6 +48,8 @@ export const PERMISSIONS = {
   'agents:manage': managers,
   /** IDN-06: SCIM tokens, which let a directory add, change and deactivate the workspace's people. */
   'scim:manage': owners,
+  /** AIC-06: the AI clients a person connected to the workspace over OAuth; managers see and revoke everyone's. */
+  'mcp:clients': people,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

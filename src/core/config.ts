@@ -169,6 +169,19 @@ export const configSchema = z
         challengeSeconds: seconds.max(600).default(120),
       })
       .prefault({}),
+    /** AIC-02, AIC-03: the OAuth server AI clients authorize through. */
+    mcp: z
+      .strictObject({
+        /**
+         * Whether a client metadata document (AIC-03) may be fetched from this machine, over
+         * https trusting `clientMetadataCaFile`. The server fetches those URLs for anyone who
+         * starts an authorization, so elsewhere they must be public addresses; only for
+         * development and tests.
+         */
+        allowLoopbackClientMetadata: z.boolean().default(false),
+        clientMetadataCaFile: z.string().min(1).optional(),
+      })
+      .prefault({}),
     /** IDN-06: enterprise single sign-on per workspace. */
     sso: z
       .strictObject({

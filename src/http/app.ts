@@ -16,6 +16,8 @@ import { acceptInvitationRoutes, invitationRoutes } from '../invitations/routes.
 import { linkRoutes } from '../identity/magic-link-routes.ts';
 import { passwordResetRoutes } from '../identity/password-reset-routes.ts';
 import { oidcRoutes } from '../oidc/routes.ts';
+import { mcpClientRoutes } from '../oauth/client-routes.ts';
+import { oauthRoutes } from '../oauth/routes.ts';
 import { identityRoutes } from '../identity/routes.ts';
 import { memberRoutes, myWorkspaceRoutes } from '../members/routes.ts';
 import { mfaRoutes, workspaceSecurityRoutes } from '../mfa/routes.ts';
@@ -92,7 +94,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerSecurityHeaders(app, headers);
   // A bearer credential is an API key, a SCIM token (IDN-06) or an agent's JWT (AGT-02); each answers only for its own form.
   const bearer = {
-    authenticate: (token: string) => platform.apiKeys.authenticate(token) ?? platform.scim.tokens.authenticate(token) ?? platform.agents.authenticate(token),
+    authenticate: (token: string) =>
+      platform.apiKeys.authenticate(token) ?? platform.scim.tokens.authenticate(token) ?? platform.oauth.authenticate(token) ?? platform.agents.authenticate(token),
   };
   registerRequestContext(app, bearer, platform.sessions);
   registerOriginCheck(app, options.allowedOrigins);
@@ -101,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerOpenApi(app, packageJson.version);
   requireDeclaredPermissions(app);
   const publicOrigin = () => options.allowedOrigins()[0] ?? '';
+  platform.oauth.serveAt(publicOrigin);
   // WEB-06: the first preHandler of every public form that makes the server create or send something.
   const proofOfWork = requireProofOfWork(platform.proofOfWork);
 
@@ -170,6 +174,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     signInPerIpPerMinute: config.rateLimit.signInPerIpPerMinute,
     secondFactorMethods: (userId) => platform.mfa.methods(userId),
   });
+  await app.register(oauthRoutes, {
+    oauth: platform.oauth,
+    interactions: platform.oauthInteractions,
+    registrationsPerIpPerMinute: config.rateLimit.signInPerIpPerMinute,
+  });
   // Development without SMTP only: everywhere else /api/dev/outbox does not exist (404).
   if (platform.devOutbox) await app.register(devOutboxRoutes, { outbox: platform.devOutbox });
   await app.register(agentAuthRoutes, { prefix: '/api/agents', agents: platform.agents, pairPerIpPerMinute: config.rateLimit.signInPerIpPerMinute });
@@ -193,6 +202,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await scope.register(invitationRoutes, { invitations: platform.invitations, publicOrigin });
       await scope.register(workspaceSecurityRoutes, { mfa: platform.mfa });
       await scope.register(apiKeyRoutes, { apiKeys: platform.apiKeys });
+      await scope.register(mcpClientRoutes, { oauth: platform.oauth, roleIn: (workspaceId, actor) => platform.members.roleIn(workspaceId, actor) });
       await scope.register(datasetRoutes, { datasets: platform.datasets, roles: platform.members });
       await scope.register(agentRoutes, { agents: platform.agents });
       await scope.register(vaultRoutes, { vault: platform.vault });

@@ -1,8 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../core/errors.ts';
+import { OAUTH_ROUTES } from '../oauth/paths.ts';
 import { SAML_ACS_ROUTE } from '../sso/auth-routes.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/**
+ * AIC-02: the OAuth endpoints AI clients call directly — browser-based ones (the MCP
+ * Inspector) from their own origin, under CORS. They read no cookie: the client proves
+ * itself with a code and its PKCE verifier, a refresh token, or nothing (registration).
+ */
+const COOKIELESS_OAUTH_ROUTES = new Set<string>([OAUTH_ROUTES.token, OAUTH_ROUTES.registration, OAUTH_ROUTES.revocation]);
 
 function originOf(url: string): string | undefined {
   try {
@@ -28,6 +35,7 @@ export function registerOriginCheck(app: FastifyInstance, allowedOrigins: () => 
     // cookie and opens no session: that happens on a same-site step that needs the cookie
     // of the browser that started the sign-in (src/sso/sign-in.ts), so a forged post gains nothing.
     if (request.method === 'POST' && request.routeOptions.url === SAML_ACS_ROUTE) return;
+    if (request.method === 'POST' && COOKIELESS_OAUTH_ROUTES.has(request.routeOptions.url ?? '')) return;
     const allowed = allowedOrigins();
     const origin = request.headers.origin;
     if (origin !== undefined) {

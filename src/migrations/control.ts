@@ -3,6 +3,7 @@ import { alertTables } from '../alerts/migrations.ts';
 import { auditTables } from '../audit/migrations.ts';
 import type { Migration } from '../core/migrations.ts';
 import { mfaEmailCodeTables } from '../mfa/migrations.ts';
+import { oauthTables } from '../oauth/migrations.ts';
 import { mailboxProofTable } from '../identity/mailbox-proof.ts';
 import { oidcPendingLoginTables } from '../oidc/migrations.ts';
 import { passkeyTables } from '../passkeys/migrations.ts';
@@ -193,4 +194,5 @@ export const controlMigrations: readonly Migration[] = [
   },
   proofOfWorkTables,
   mailboxProofTable,
+  oauthTables,
 ];

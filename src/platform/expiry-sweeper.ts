@@ -1,4 +1,5 @@
 import { statement, type SqliteDatabase } from '../core/database.ts';
+import { deleteExpiredArtifacts } from '../oauth/artifact-store.ts';
 
 /** One kind of row that is dead once its deadline passes, and the SQL that removes it. */
 interface ExpiringRows {
@@ -37,5 +38,7 @@ export function sweepExpired(db: SqliteDatabase, options: SweepOptions): Record<
     db,
     'DELETE FROM sign_in_failure WHERE last_failure_at <= ? AND (locked_until IS NULL OR locked_until <= ?)',
   ).run(forgotten, at).changes;
+  // oidc-provider's artifacts keep their expiry in epoch seconds, as it hands them over.
+  swept.oauthArtifacts = deleteExpiredArtifacts(db, Math.floor(options.now.getTime() / 1000));
   return swept;
 }

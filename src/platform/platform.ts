@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { AgentService } from '../agents/service.ts';
 import { ApiKeyService } from '../api-keys/service.ts';
 import { AuditLog } from '../audit/log.ts';
@@ -13,6 +14,8 @@ import { sessionCookie } from '../identity/cookie.ts';
 import { MagicLinkService } from '../identity/magic-link.ts';
 import { PasswordResetService } from '../identity/password-reset.ts';
 import { openOidcSignIn } from '../oidc/platform.ts';
+import { OAuthInteractions } from '../oauth/interactions.ts';
+import { OAuthService } from '../oauth/service.ts';
 import type { OidcSignInService } from '../oidc/sign-in.ts';
 import { identitySecret } from '../identity/secret.ts';
 import { IdentityService } from '../identity/service.ts';
@@ -78,6 +81,9 @@ export interface Platform {
   datasets: DatasetService;
   /** Paired sync agents and their access tokens (AGT-01, AGT-02). */
   agents: AgentService;
+  /** AIC-02..AIC-06: the OAuth server AI clients authorize through, and its consent step. */
+  oauth: OAuthService;
+  oauthInteractions: OAuthInteractions;
   /** Development without SMTP only. */
   devOutbox: DevOutbox | undefined;
   /** Checks the control plane's own audit chain (LOG-02). */
@@ -219,6 +225,27 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     seedOf: (id) => workspaces.seedOf(id),
     settings: config.agents,
   });
+  const emailOf = (userId: string) => identity.user(userId)?.email;
+  const oauth = new OAuthService({
+    controlDb,
+    workspaceAudit: (id) => databases.open(id).audit,
+    emailOf,
+    provider: {
+      cookieSecret: secret,
+      signingSeed: keyring.controlKey('agent-signing'),
+      secureCookies: servesHttps(config),
+      behindProxy: config.trustProxy.length > 0,
+      loopbackClientMetadata: config.mcp.allowLoopbackClientMetadata
+        ? { ca: config.mcp.clientMetadataCaFile === undefined ? undefined : readFileSync(config.mcp.clientMetadataCaFile, 'utf8') }
+        : undefined,
+    },
+  });
+  const oauthInteractions = new OAuthInteractions({
+    oauth,
+    workspacesOf: (userId) => members.workspacesOf(userId),
+    mfaBlocks: (workspaceId, userId) => mfa.blocks(workspaceId, { type: 'user', id: userId, sessionId: '' }),
+    emailOf,
+  });
   return {
     config,
     keyring,
@@ -246,6 +273,8 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     scim,
     datasets,
     agents,
+    oauth,
+    oauthInteractions,
     devOutbox,
     verifyControlAudit() {
       controlAudit.flush();

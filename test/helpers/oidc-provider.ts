@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider, { type ProviderContext } from 'oidc-provider';
+import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 
 /** The claims a test person has at the provider. */
 export interface OidcAccount {
@@ -60,9 +60,15 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
     // The login page a real provider would show: the test's person signs in at once.
     if (req.method === 'GET' && req.url?.startsWith('/interaction/')) {
       const active = provider;
+      const subject = signingIn;
+      if (subject === undefined) {
+        res.statusCode = 409;
+        res.end();
+        return;
+      }
       void (async () => {
         await active.interactionDetails(req, res);
-        await active.interactionFinished(req, res, { login: { accountId: signingIn } }, { mergeWithLastSubmission: false });
+        await active.interactionFinished(req, res, { login: { accountId: subject } }, { mergeWithLastSubmission: false });
       })().catch(() => {
         res.statusCode = 500;
         res.end();
@@ -91,7 +97,7 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
         ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
         interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
         // No consent screen: every client gets the scopes it asks for.
-        loadExistingGrant: async (ctx: ProviderContext) => {
+        loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
           const grant = new ctx.oidc.provider.Grant({ accountId: ctx.oidc.session!.accountId!, clientId: ctx.oidc.client!.clientId });
           grant.addOIDCScope('openid email profile');
           await grant.save();

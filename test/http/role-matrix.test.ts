@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS, ROLES, can, type Role } from '../../src/access/permissions.ts';
 import type { WorkspaceRoute } from '../../src/http/workspace-scope.ts';
@@ -66,6 +67,13 @@ function raiseProbeAlert(enclave: TestServer, workspaceId: string): string {
     alerts.observeWorkspaceRefusal({ actor: { type: 'operator', id: 'matrix-prober' }, ip: '127.0.0.1', workspaceId, status: 404, route: 'GET /matrix' });
   }
   return alerts.list(workspaceId)[0]!.id;
+}
+
+/** An AI client's grant held by the target person: managers may revoke it, other people only their own. */
+async function grantTarget(enclave: TestServer, workspaceId: string, userId: string): Promise<string> {
+  const grant = { grant_id: `matrix-${randomUUID()}`, workspace_id: workspaceId, user_id: userId, client_id: 'matrix-client', client_name: 'Matrix', scopes: 'datasets:read' };
+  await enclave.server.platform.oauth.recordGrant(grant, { actor: { type: 'operator', id: 'matrix' } });
+  return grant.grant_id;
 }
 
 describe('the role × route matrix, generated from the permission catalogue', () => {
@@ -143,6 +151,7 @@ describe('the role × route matrix, generated from the permission catalogue', ()
         scimTokenId: (await enclave.server.platform.scim.tokens.create(workspace.id, { name: 'target' }, { actor: { type: 'operator', id: 'matrix' } })).scimToken.id,
         ...(await agentTargets(enclave, workspace.id)),
         alertId: raiseProbeAlert(enclave, workspace.id),
+        grantId: await grantTarget(enclave, workspace.id, target.id),
       };
       const path = route.url.replace(/:(\w+)/g, (_match, param: string) => {
         if (!(param in params)) throw new Error(`${name}: no plausible value for :${param}; add one to the matrix's params`);
