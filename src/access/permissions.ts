@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   'workspace:update': managers,
   /** DAT-02: deleting the whole workspace (restorable for the retention period). */
   'workspace:delete': owners,
+  /** DAT-01: downloading everything in the workspace, rows whole, as an archive. */
+  'workspace:export': owners,
   'audit:read': managers,
   /** LOG-06: acknowledging the workspace's security alerts. */
   'alerts:manage': managers,

@@ -19,6 +19,7 @@ import { oidcRoutes } from '../oidc/routes.ts';
 import { mcpClientRoutes } from '../oauth/client-routes.ts';
 import { oauthRoutes } from '../oauth/routes.ts';
 import { identityRoutes } from '../identity/routes.ts';
+import { personalExportRoutes, workspaceExportRoutes } from '../lifecycle/export/routes.ts';
 import { memberRoutes, myWorkspaceRoutes } from '../members/routes.ts';
 import { mfaRoutes, workspaceSecurityRoutes } from '../mfa/routes.ts';
 import { passkeyRoutes } from '../passkeys/routes.ts';
@@ -188,6 +189,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     scope.addHook('onRequest', limitActor);
     await scope.register(myWorkspaceRoutes, { members: platform.members });
     await scope.register(deletedWorkspaceRoutes, { deletion: platform.deletion });
+    await scope.register(personalExportRoutes, { exports: platform.exports });
     await scope.register(acceptInvitationRoutes, { invitations: platform.invitations, perIpPerMinute: config.rateLimit.signInPerIpPerMinute });
   });
   await app.register(
@@ -197,6 +199,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       scope.addHook('onResponse', watchRefusals(platform.alerts));
       await scope.register(workspaceRoutes, { workspaces: platform.workspaces });
       await scope.register(workspaceDeletionRoutes, { deletion: platform.deletion });
+      await scope.register(workspaceExportRoutes, { exports: platform.exports });
       await scope.register(alertRoutes, { alerts: platform.alerts });
       await scope.register(memberRoutes, { members: platform.members });
       await scope.register(invitationRoutes, { invitations: platform.invitations, publicOrigin });

@@ -56,3 +56,10 @@ export function claimUnverifiedUser(db: SqliteDatabase, userId: string, now: Dat
   statement(db, 'UPDATE "user" SET "emailVerified" = 1, "updatedAt" = ? WHERE "id" = ?').run(now.toISOString(), userId);
   return statement(db, 'DELETE FROM "account" WHERE "userId" = ? AND "providerId" = \'credential\'').run(userId).changes > 0;
 }
+
+/** DAT-01: the sign-in methods linked to an account, for its owner's export: provider and subject, never a password hash or token. */
+export function listLinks(db: SqliteDatabase, userId: string): { provider: string; subject: string; createdAt: string }[] {
+  return statement(db, 'SELECT "providerId" AS provider, "accountId" AS subject, "createdAt" AS createdAt FROM "account" WHERE "userId" = ? ORDER BY "createdAt"').all(
+    userId,
+  ) as { provider: string; subject: string; createdAt: string }[];
+}

@@ -10,6 +10,7 @@ import type { Auth, AuthLog } from './auth.ts';
 import { serializeSessionCookie, type SessionCookie } from './cookie.ts';
 import type { SignInInput, SignUpInput, User } from './schema.ts';
 import { isAccountDisabled } from './account-store.ts';
+import { listLinks } from './federated-store.ts';
 import { deleteSession, markSessionPending, sealNewSession } from './session-store.ts';
 import { SignInLockout, type LockoutPolicy } from './sign-in-lockout.ts';
 import { findUserByEmail, findUserById, type UserRow } from './user-store.ts';
@@ -229,6 +230,11 @@ export class IdentityService {
   userByEmail(email: string): User | undefined {
     const row = findUserByEmail(this.#deps.controlDb, email.toLowerCase());
     return row ? toUser(row) : undefined;
+  }
+
+  /** DAT-01: the sign-in methods linked to the account (password, OpenID and SSO providers), for its owner's export. */
+  linkedIdentities(userId: string): { provider: string; subject: string; createdAt: string }[] {
+    return listLinks(this.#deps.controlDb, userId);
   }
 
   async #forward(path: string, body: unknown, call: AuthCall): Promise<AuthAnswer> {

@@ -2,6 +2,7 @@ import { agentTables } from '../agents/migrations.ts';
 import { alertTables } from '../alerts/migrations.ts';
 import { auditTables } from '../audit/migrations.ts';
 import type { Migration } from '../core/migrations.ts';
+import { exportTables } from '../lifecycle/export/migrations.ts';
 import { mfaEmailCodeTables } from '../mfa/migrations.ts';
 import { oauthTables } from '../oauth/migrations.ts';
 import { mailboxProofTable } from '../identity/mailbox-proof.ts';
@@ -195,4 +196,5 @@ export const controlMigrations: readonly Migration[] = [
   proofOfWorkTables,
   mailboxProofTable,
   oauthTables,
+  exportTables,
 ];

@@ -24,6 +24,7 @@ import { EmailVerificationService } from '../identity/verification.ts';
 import type { DevOutbox } from '../email/dev-outbox.ts';
 import { openMailer } from '../email/mailer.ts';
 import { InvitationService } from '../invitations/service.ts';
+import { ExportService } from '../lifecycle/export/service.ts';
 import { MemberService } from '../members/service.ts';
 import { MfaService } from '../mfa/service.ts';
 import { PasskeyService } from '../passkeys/service.ts';
@@ -81,6 +82,8 @@ export interface Platform {
   datasets: DatasetService;
   /** Paired sync agents and their access tokens (AGT-01, AGT-02). */
   agents: AgentService;
+  /** DAT-01: workspace and personal exports. */
+  exports: ExportService;
   /** AIC-02..AIC-06: the OAuth server AI clients authorize through, and its consent step. */
   oauth: OAuthService;
   oauthInteractions: OAuthInteractions;
@@ -225,6 +228,19 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     seedOf: (id) => workspaces.seedOf(id),
     settings: config.agents,
   });
+  const exports = new ExportService({
+    controlDb,
+    controlAudit,
+    databases,
+    identity,
+    workspace: {
+      workspaces, members, invitations, apiKeys, agents, scimTokens: scim.tokens, vault, mfa,
+      ssoDomains: sso.domains,
+      ssoConnections: sso.connections,
+      publicOrigin: config.publicUrl ? new URL(config.publicUrl).origin : '',
+    },
+    personal: { identity, sessions, members, mfa, passkeys },
+  });
   const emailOf = (userId: string) => identity.user(userId)?.email;
   const oauth = new OAuthService({
     controlDb,
@@ -273,6 +289,7 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     scim,
     datasets,
     agents,
+    exports,
     oauth,
     oauthInteractions,
     devOutbox,

@@ -80,6 +80,19 @@ export class WorkspaceDatabases {
     return db;
   }
 
+  /**
+   * DAT-01: a read-only connection of the caller's own, closed by the caller, for a long read
+   * inside one transaction (an export reads every table from one snapshot). Not cached: the
+   * shared read-only handle must not be held in someone else's transaction.
+   */
+  openReader(workspaceId: string): SqliteDatabase {
+    this.open(workspaceId);
+    return openEncryptedDatabase(workspaceDatabasePath(this.#options.dataDir, workspaceId), {
+      key: deriveWorkspaceKey(this.#seed(workspaceId), workspaceId, 'db'),
+      readonly: true,
+    });
+  }
+
   /** Writes queued audit events and signs checkpoints of every open workspace. */
   checkpointAll(): void {
     for (const handle of this.#writable.values()) handle.audit.checkpoint();

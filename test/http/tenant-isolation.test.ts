@@ -53,6 +53,7 @@ describe('a key of workspace A never reaches workspace B', () => {
       ['GET', '/agents/pairing-tokens'],
       ['POST', '/agents/pairing-tokens', { name: 'backdoor' }],
       ['DELETE', `/agents/pairing-tokens/${bAgents.pairingTokenId}`],
+      ['GET', '/export'],
     ];
     for (const [method, path, body] of routes) {
       const response = await enclave.request(method, `/api/w/${b.id}${path}`, { token: a.token, body });

@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { agentPairCommand, agentRunCommand } from './agent.ts';
 import { backupCommand } from './backup.ts';
+import { exportCommand } from './export.ts';
 import { apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand } from './api-keys.ts';
 import { initCommand } from './init.ts';
 import { keysShowCommand } from './keys-show.ts';
@@ -28,4 +29,5 @@ export const COMMANDS: readonly Command[] = [
   agentRunCommand,
   backupCommand,
   restoreDrillCommand,
+  exportCommand,
 ];
