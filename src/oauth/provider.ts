@@ -84,7 +84,10 @@ export function createOAuthProvider(options: OAuthProviderOptions): Provider {
       IdToken: 600,
       Interaction: 600,
       RefreshToken: REFRESH_TOKEN_SECONDS,
-      Session: 600,
+      // The provider's own login session only carries one authorization to its code: every
+      // authorization asks Enclave's session again, and a lingering provider session of one
+      // person would meet another person's consent in the same browser with a sign-out page.
+      Session: 10,
     },
     cookies: { keys: [cookieKey], long: cookie, short: cookie },
     jwks: { keys: [{ ...signingKey.export({ format: 'jwk' }), kid: 'enclave-oauth-v1', use: 'sig', alg: 'EdDSA' }] },
