@@ -17,3 +17,23 @@ export const alertTables: Migration = {
     CREATE INDEX alert_workspace ON alert(workspace_id, raised_at);
   `,
 };
+
+/**
+ * LOG-06: the networks each workspace bearer credential was seen from, for "token used from
+ * a new network". Data minimisation (DAT-04): only the network prefix (/24 or /48) is kept,
+ * never the address itself, and only the most recent few per credential. The workspace
+ * column lets a workspace's rows be found (and removed) without knowing its credentials.
+ */
+export const credentialNetworkTable: Migration = {
+  name: 'credential networks',
+  sql: `
+    CREATE TABLE credential_network (
+      credential TEXT NOT NULL,
+      workspace_id TEXT NOT NULL,
+      network TEXT NOT NULL,
+      first_seen_at TEXT NOT NULL,
+      last_seen_at TEXT NOT NULL,
+      PRIMARY KEY (credential, network)
+    ) STRICT, WITHOUT ROWID;
+  `,
+};

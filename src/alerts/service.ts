@@ -4,7 +4,9 @@ import type { SqliteDatabase } from '../core/database.ts';
 import { AppError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { deliverAlert, type DeliveryTargets, type RaisedAlert } from './delivery.ts';
+import { SeenNetworks } from './seen-networks.ts';
 import { acknowledgeAlert, insertAlert, listWorkspaceAlerts, type AlertRow } from './store.ts';
+import { isBearerActor, TokenRules } from './token-rules.ts';
 import { WindowCounter } from './window-counter.ts';
 
 export interface AlertThresholds {
@@ -12,6 +14,7 @@ export interface AlertThresholds {
   signInFailuresPerAccount: number;
   signInFailuresPerIp: number;
   workspaceRefusalsPerActor: number;
+  requestsPerTokenPerWindow: number;
 }
 
 export interface AlertDeps {
@@ -44,8 +47,9 @@ function actorKey(actor: Actor, ip: string | undefined): string {
 /**
  * LOG-06: detection rules over the event stream. Failed sign-ins come from the control audit
  * log as it is written; refused workspace requests (403 and 404, which is how a foreign
- * workspace or id answers) come from the HTTP layer. A rule fires once when its count in the
- * window reaches the threshold, and not again for that subject within the window.
+ * workspace or id answers) and every request made with a bearer credential come from the
+ * HTTP layer. A counting rule fires once when its count in the window reaches the threshold,
+ * and not again for that subject within the window; the token rules live in token-rules.ts.
  */
 export class AlertService {
   readonly #deps: AlertDeps;
@@ -53,12 +57,19 @@ export class AlertService {
   readonly #counts: WindowCounter;
   /** Rules and subjects that raised an alert within the window: they stay quiet until it passes, so a prober cannot flood the operators. */
   readonly #quiet: WindowCounter;
+  readonly #tokens: TokenRules;
 
   constructor(deps: AlertDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? (() => new Date());
     this.#counts = new WindowCounter(deps.thresholds.windowSeconds);
     this.#quiet = new WindowCounter(deps.thresholds.windowSeconds);
+    this.#tokens = new TokenRules({
+      seen: new SeenNetworks(deps.controlDb),
+      windowSeconds: deps.thresholds.windowSeconds,
+      requestsPerTokenPerWindow: deps.thresholds.requestsPerTokenPerWindow,
+      raise: (rule, subject, workspaceId, summary, details) => this.#raise(rule, subject, workspaceId, summary, details),
+    });
   }
 
   /** Called with every control audit event. */
@@ -84,6 +95,11 @@ export class AlertService {
     });
   }
 
+  /** Called for every answered request; only those made with a workspace bearer credential count. */
+  observeTokenUse(use: { actor: Actor | null; ip: string | undefined }): void {
+    if (isBearerActor(use.actor)) this.#tokens.observe(use.actor, use.ip, this.#now());
+  }
+
   list(workspaceId: string, limit = 100): Alert[] {
     return listWorkspaceAlerts(this.#deps.controlDb, workspaceId, limit).map(toAlert);
   }
@@ -101,20 +117,17 @@ export class AlertService {
     if (count < threshold || this.#quiet.count(counted, now.getTime()) > 0) return;
     this.#counts.reset(counted);
     this.#quiet.hit(counted, now.getTime());
-    const alert: RaisedAlert = {
-      id: newId('alrt'),
-      rule,
-      workspaceId,
-      subject: key,
-      summary,
-      details: { ...details, count, windowSeconds: this.#deps.thresholds.windowSeconds },
-      raisedAt: now.toISOString(),
-    };
+    this.#raise(rule, key, workspaceId, summary, { ...details, count, windowSeconds: this.#deps.thresholds.windowSeconds });
+  }
+
+  /** Stores the alert for the dashboard, audits it and sends it to the operators' mail and webhook. */
+  #raise(rule: string, subject: string, workspaceId: string | null, summary: string, details: Record<string, unknown>): void {
+    const alert: RaisedAlert = { id: newId('alrt'), rule, workspaceId, subject, summary, details, raisedAt: this.#now().toISOString() };
     insertAlert(this.#deps.controlDb, {
       id: alert.id,
       rule,
       workspace_id: workspaceId,
-      subject: key,
+      subject,
       details: JSON.stringify(alert.details),
       raised_at: alert.raisedAt,
       acknowledged_at: null,

@@ -16,10 +16,14 @@ export class WindowCounter {
 
   /** Records one event for `key` at `now` and returns how many fell within the window. */
   hit(key: string, now: number): number {
-    const recent = (this.#hits.get(key) ?? []).filter((at) => now - at < this.#windowMs);
-    recent.push(now);
-    this.#hits.set(key, recent);
-    return recent.length;
+    const hits = this.#hits.get(key) ?? [];
+    // Events arrive in time order, so the expired ones are at the front: dropping them in place
+    // keeps a hit cheap however many the window holds (one per request, for a busy token).
+    const expired = hits.findIndex((at) => now - at < this.#windowMs);
+    hits.splice(0, expired === -1 ? hits.length : expired);
+    hits.push(now);
+    this.#hits.set(key, hits);
+    return hits.length;
   }
 
   /** How many events for `key` fell within the window, without recording one. */

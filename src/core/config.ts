@@ -72,6 +72,8 @@ export const configSchema = z
         signInFailuresPerAccount: z.coerce.number().int().min(2).max(10_000).default(10),
         signInFailuresPerIp: z.coerce.number().int().min(2).max(100_000).default(30),
         workspaceRefusalsPerActor: z.coerce.number().int().min(2).max(100_000).default(20),
+        /** Requests one bearer credential may make in the window before it raises an alert; the defaults (3000 in 10 minutes) are a token held at the default per-actor rate limit throughout. */
+        requestsPerTokenPerWindow: z.coerce.number().int().min(2).max(10_000_000).default(3000),
         emails: z.array(z.email()).default([]),
         webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
         /** A file only its owner can read holding the Standard Webhooks signing secret (`whsec_…`). */

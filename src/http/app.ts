@@ -42,6 +42,7 @@ import { publicRoutes } from './public-routes.ts';
 import { actorRateLimit, registerRateLimits } from './rate-limits.ts';
 import { registerRequestContext } from './request-context.ts';
 import { headerWriter, registerSecurityHeaders, securityHeaders } from './security-headers.ts';
+import { watchTokenUse } from './token-use.ts';
 import './types.ts';
 import { requireDeclaredPermissions, watchRefusals, workspaceGate } from './workspace-scope.ts';
 
@@ -99,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       platform.apiKeys.authenticate(token) ?? platform.scim.tokens.authenticate(token) ?? platform.oauth.authenticate(token) ?? platform.agents.authenticate(token),
   };
   registerRequestContext(app, bearer, platform.sessions);
+  app.addHook('onResponse', watchTokenUse(platform.alerts));
   registerOriginCheck(app, options.allowedOrigins);
   await registerRateLimits(app, config.rateLimit);
   registerErrorHandling(app, app.rateLimit());

@@ -1,5 +1,5 @@
 import { agentTables } from '../agents/migrations.ts';
-import { alertTables } from '../alerts/migrations.ts';
+import { alertTables, credentialNetworkTable } from '../alerts/migrations.ts';
 import { auditTables } from '../audit/migrations.ts';
 import type { Migration } from '../core/migrations.ts';
 import { exportTables } from '../lifecycle/export/migrations.ts';
@@ -197,4 +197,5 @@ export const controlMigrations: readonly Migration[] = [
   mailboxProofTable,
   oauthTables,
   exportTables,
+  credentialNetworkTable,
 ];

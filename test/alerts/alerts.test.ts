@@ -1,44 +1,15 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync, mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.ts';
-
-interface Delivery {
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A webhook receiver on 127.0.0.1 that keeps every delivery. */
-async function startReceiver(): Promise<{ url: string; deliveries: Delivery[]; server: Server }> {
-  const deliveries: Delivery[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    request.on('end', () => {
-      deliveries.push({ headers: request.headers, body });
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/enclave`, deliveries, server };
-}
-
-/** Standard Webhooks, checked by hand (not with the library that signed it): v1 = HMAC-SHA256 over "id.timestamp.body". */
-function signatureValid(delivery: Delivery, secret: string): boolean {
-  const id = delivery.headers['webhook-id'] as string;
-  const timestamp = delivery.headers['webhook-timestamp'] as string;
-  const expected = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64')).update(`${id}.${timestamp}.${delivery.body}`).digest('base64');
-  return (delivery.headers['webhook-signature'] as string).split(' ').includes(`v1,${expected}`) && Math.abs(Date.now() / 1000 - Number(timestamp)) < 60;
-}
+import { signatureValid, startReceiver, type Receiver } from './webhook-receiver.ts';
 
 describe('security alerts', () => {
   let smtp: SmtpCapture;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: Receiver;
   let enclave: TestServer;
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
 

@@ -10,6 +10,8 @@ import { Timestamp } from './Timestamp.tsx';
 
 const RULES: Record<string, string> = {
   workspace_probe: 'Probing of this workspace',
+  token_new_network: 'Token used from a new network',
+  token_request_rate: 'Abnormal request rate for one token',
 };
 
 const COLUMNS = ['Alert', 'Who', 'Details', 'Raised', 'Status'];
@@ -21,10 +23,12 @@ function who(alert: Alert): string {
 }
 
 function detail(alert: Alert): string {
+  if (typeof alert.details.network === 'string') return `first use from ${alert.details.network}`;
+  const counted = alert.rule === 'token_request_rate' ? 'requests' : 'refused requests';
   const count = typeof alert.details.count === 'number' ? alert.details.count : undefined;
   const window = typeof alert.details.windowSeconds === 'number' ? Math.round(alert.details.windowSeconds / 60) : undefined;
   const route = typeof alert.details.lastRoute === 'string' ? `; last: ${alert.details.lastRoute}` : '';
-  return count !== undefined && window !== undefined ? `${count} refused requests within ${window} minutes${route}` : route.slice(2);
+  return count !== undefined && window !== undefined ? `${count} ${counted} within ${window} minutes${route}` : route.slice(2);
 }
 
 interface AlertsPageProps {
