@@ -6,6 +6,7 @@ import type { AuditLog } from '../audit/log.ts';
 import { ConfigError } from '../core/config.ts';
 import { DIR_MODE, FILE_MODE, type SqliteDatabase } from '../core/database.ts';
 import { deriveWorkspaceKey } from '../core/keyring.ts';
+import { workspaceKeyVersion } from '../workspaces/key-versions.ts';
 import { auditCheckpointPath, controlDir, workspaceDir } from '../core/layout.ts';
 import type { Platform } from '../platform/platform.ts';
 import { encryptFile } from './age-stream.ts';
@@ -53,7 +54,7 @@ function sources(platform: Platform): { workspaceIds: string[]; each: () => Gene
   return {
     workspaceIds,
     *each() {
-      yield { db: platform.controlDb, key: keyring.controlKey('db'), audit: platform.controlAudit, checkpointFile: auditCheckpointPath(controlDir(config.dataDir)) };
+      yield { db: platform.controlDb, key: keyring.controlDatabaseKey(), audit: platform.controlAudit, checkpointFile: auditCheckpointPath(controlDir(config.dataDir)) };
       for (const workspaceId of workspaceIds) {
         const seed = platform.workspaces.seedOf(workspaceId);
         // Deleted since the list was read.
@@ -62,7 +63,7 @@ function sources(platform: Platform): { workspaceIds: string[]; each: () => Gene
         yield {
           workspaceId,
           db: handle.db,
-          key: deriveWorkspaceKey(seed, workspaceId, 'db'),
+          key: deriveWorkspaceKey(seed, workspaceId, 'db', workspaceKeyVersion(platform.controlDb, workspaceId, 'db')),
           audit: handle.audit,
           checkpointFile: auditCheckpointPath(workspaceDir(config.dataDir, workspaceId)),
         };

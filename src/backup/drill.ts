@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ConfigError, loadConfig, type EnclaveConfig } from '../core/config.ts';
 import { DIR_MODE } from '../core/database.ts';
-import { Keyring } from '../core/keyring.ts';
+import { createMasterKeyFile, Keyring, type MasterKey } from '../core/keyring.ts';
 import type { Platform } from '../platform/platform.ts';
 import { decryptFile, measureFile } from './age-stream.ts';
 import { BackupCorruptError, MANIFEST_NAME, manifestMacValid, readManifest, type BackupManifest } from './manifest.ts';
@@ -31,7 +31,8 @@ export interface DrillOptions {
   /** A backup directory, or a target holding several (the newest complete one is taken). */
   from: string;
   identities: string[];
-  masterKey: Buffer;
+  /** The master key (and, after a rotation, its version and carried-over control root: CRY-03). */
+  masterKey: MasterKey;
   /** Starts Enclave on the restored data (the CLI passes the HTTP server's start, which this layer may not import). */
   start: (config: EnclaveConfig) => Promise<DrillInstance>;
   /** Called as each step ends. */
@@ -51,6 +52,17 @@ export function latestBackup(from: string): string {
   const newest = listBackups(from).at(-1);
   if (!newest) throw new ConfigError(`no backup in ${from}: expected a directory with ${MANIFEST_NAME}, or one holding such directories`);
   return join(from, newest.name);
+}
+
+/**
+ * A first master key goes to the instance as ENCLAVE_MASTER_KEY would; a rotated one (CRY-03)
+ * has a version and a control root the environment cannot carry, so it becomes the restored
+ * data dir's key file.
+ */
+function masterKeyFor(dataDir: string, master: MasterKey): { masterKey?: string } {
+  if (master.version === 1 && !master.controlRoot) return { masterKey: master.key.toString('hex') };
+  createMasterKeyFile(dataDir, 'init', { key: master.key, version: master.version, ...(master.controlRoot ? { controlRoot: master.controlRoot } : {}) });
+  return {};
 }
 
 const SYSTEM = { actor: { type: 'operator' as const, id: 'restore-drill' } };
@@ -90,7 +102,7 @@ export async function runRestoreDrill(options: DrillOptions): Promise<DrillRepor
   try {
     const manifest = await step('manifest', async () => {
       const read = readManifest(backup);
-      const macKey = new Keyring({ key: options.masterKey, version: 1, origin: 'environment' }).controlKey('backup');
+      const macKey = new Keyring(options.masterKey).controlKey('backup');
       if (!manifestMacValid(read, macKey)) {
         throw new BackupCorruptError(MANIFEST_NAME, 'its MAC does not verify with this master key: it was edited, or the backup is of another installation');
       }
@@ -106,7 +118,7 @@ export async function runRestoreDrill(options: DrillOptions): Promise<DrillRepor
             dataDir,
             host: '127.0.0.1',
             port: 0,
-            masterKey: options.masterKey.toString('hex'),
+            ...masterKeyFor(dataDir, options.masterKey),
             logLevel: 'silent',
             backup: { recipient: manifest.recipient, schedule: 'off' },
           },

@@ -3,6 +3,7 @@ import { alertTables, credentialNetworkTable } from '../alerts/migrations.ts';
 import { auditTables } from '../audit/migrations.ts';
 import type { Migration } from '../core/migrations.ts';
 import { exportTables } from '../lifecycle/export/migrations.ts';
+import { workspaceKeyVersionColumns } from '../lifecycle/rotation/migrations.ts';
 import { mfaEmailCodeTables } from '../mfa/migrations.ts';
 import { oauthTables } from '../oauth/migrations.ts';
 import { mailboxProofTable } from '../identity/mailbox-proof.ts';
@@ -198,4 +199,5 @@ export const controlMigrations: readonly Migration[] = [
   oauthTables,
   exportTables,
   credentialNetworkTable,
+  workspaceKeyVersionColumns,
 ];

@@ -37,6 +37,8 @@ import { VaultService } from '../vault/service.ts';
 import { openSso, type Sso } from '../sso/service.ts';
 import { controlMigrations } from '../migrations/control.ts';
 import { WorkspaceDatabases } from '../workspaces/databases.ts';
+import { workspaceKeyVersion } from '../workspaces/key-versions.ts';
+import { assertNoRotationInProgress, markOpen } from '../lifecycle/rotation/lock.ts';
 import { WorkspaceDeletion } from '../workspaces/deletion.ts';
 import { WorkspaceService } from '../workspaces/service.ts';
 import { resolveMasterKey } from './master-key.ts';
@@ -96,10 +98,20 @@ export interface Platform {
 
 export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelopment?: boolean } = {}): Platform {
   ensureLayout(config.dataDir);
-  const masterKey = resolveMasterKey(config, { createInDevelopment: options.createKeyInDevelopment ?? false });
-  assertProductionReady(config, masterKey);
-  const keyring = new Keyring(masterKey);
-  const controlDb = openEncryptedDatabase(controlDatabasePath(config.dataDir), { key: keyring.controlKey('db') });
+  // CRY-03: the mark comes before the check, so this and a starting `enclave rotate-keys` cannot both proceed.
+  const releaseMark = markOpen(config.dataDir);
+  let keyring: Keyring;
+  let controlDb: SqliteDatabase;
+  try {
+    assertNoRotationInProgress(config.dataDir);
+    const masterKey = resolveMasterKey(config, { createInDevelopment: options.createKeyInDevelopment ?? false });
+    assertProductionReady(config, masterKey);
+    keyring = new Keyring(masterKey);
+    controlDb = openEncryptedDatabase(controlDatabasePath(config.dataDir), { key: keyring.controlDatabaseKey() });
+  } catch (error) {
+    releaseMark();
+    throw error;
+  }
   migrate(controlDb, 'control', controlMigrations);
   const controlAudit = new AuditLog({
     db: controlDb,
@@ -119,6 +131,7 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
   const databases = new WorkspaceDatabases({
     dataDir: config.dataDir,
     seedOf: (id) => workspaces.seedOf(id),
+    dbKeyVersion: (id) => workspaceKeyVersion(controlDb, id, 'db'),
     cacheSize: config.workspaceHandleCacheSize,
   });
   const apiKeys = new ApiKeyService({
@@ -186,6 +199,7 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
       if (!seed) throw new Error(`workspace ${id} has no key seed`);
       return deriveWorkspaceKey(seed, id, 'vault', version);
     },
+    keyVersion: (id) => workspaceKeyVersion(controlDb, id, 'vault'),
   });
   const deletion = new WorkspaceDeletion({
     controlDb,
@@ -306,6 +320,7 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
       databases.close();
       controlAudit.close();
       controlDb.close();
+      releaseMark();
     },
   };
 }

@@ -30,3 +30,16 @@ export function open(vaultKey: Buffer, context: { key: Buffer; data: Buffer }, s
     dataKey.fill(0);
   }
 }
+
+/**
+ * CRY-03: moves a wrapped data key from one vault key to another (a rotation); the secret
+ * itself, sealed under the data key, does not change. The row records the new key version.
+ */
+export function rewrapDataKey(from: Buffer, to: Buffer, keyContext: Buffer, wrappedKey: Buffer): Buffer {
+  const dataKey = aeadOpen(from, keyContext, wrappedKey);
+  try {
+    return aeadSeal(to, keyContext, dataKey);
+  } finally {
+    dataKey.fill(0);
+  }
+}

@@ -14,10 +14,10 @@ export interface VaultDeps {
   workspace(workspaceId: string): { db: SqliteDatabase; audit: AuditLog };
   /** The workspace's vault key (HKDF of its seed), by version. */
   vaultKey(workspaceId: string, version: number): Buffer;
+  /** CRY-03: the vault key version new secrets are sealed under (after `enclave rotate-keys`); 1 when not given. */
+  keyVersion?(workspaceId: string): number;
   now?: () => Date;
 }
-
-const KEY_VERSION = 1;
 
 const notFound = () => new AppError(404, 'credential_not_found', 'no credential with that id in this workspace');
 
@@ -35,7 +35,7 @@ function canonicalScopes(scopes: readonly CredentialScope[]): CredentialScope[] 
 }
 
 /** VLT-01: the wrapped data key is bound to workspace and credential; the secret also to its scope. */
-function contexts(workspaceId: string, credentialId: string, scopes: string) {
+export function contexts(workspaceId: string, credentialId: string, scopes: string) {
   return {
     key: Buffer.from(`enclave:vault:data-key:v1\u0000${workspaceId}\u0000${credentialId}`),
     data: Buffer.from(`enclave:vault:secret:v1\u0000${workspaceId}\u0000${credentialId}\u0000${scopes}`),
@@ -93,7 +93,6 @@ export class VaultService {
       preset: input.preset ?? null,
       hint: hintOf(input.secret),
       scopes,
-      key_version: KEY_VERSION,
       ...this.#seal(workspaceId, id, scopes, input.secret),
       disabled_at: null,
       created_at: at,
@@ -126,7 +125,7 @@ export class VaultService {
     const row = findCredential(db, credentialId);
     if (!row) throw notFound();
     checkPreset(row.preset ?? undefined, secret);
-    const next: CredentialRow = { ...row, kind: secret.kind, hint: hintOf(secret), key_version: KEY_VERSION, ...this.#seal(workspaceId, row.id, row.scopes, secret), updated_at: this.#now().toISOString() };
+    const next: CredentialRow = { ...row, kind: secret.kind, hint: hintOf(secret), ...this.#seal(workspaceId, row.id, row.scopes, secret), updated_at: this.#now().toISOString() };
     updateCredential(db, next);
     await audit.record(auditEvent(meta, 'credential.replace_secret', { type: 'credential', id: row.id }, { kind: secret.kind }));
     return toCredential(next);
@@ -161,9 +160,10 @@ export class VaultService {
     }
   }
 
-  #seal(workspaceId: string, credentialId: string, scopes: string, secret: Secret): { wrapped_key: Buffer; ciphertext: Buffer } {
-    const sealed = seal(this.#deps.vaultKey(workspaceId, KEY_VERSION), contexts(workspaceId, credentialId, scopes), Buffer.from(JSON.stringify(secret)));
-    return { wrapped_key: sealed.wrappedKey, ciphertext: sealed.ciphertext };
+  #seal(workspaceId: string, credentialId: string, scopes: string, secret: Secret): { key_version: number; wrapped_key: Buffer; ciphertext: Buffer } {
+    const version = this.#deps.keyVersion?.(workspaceId) ?? 1;
+    const sealed = seal(this.#deps.vaultKey(workspaceId, version), contexts(workspaceId, credentialId, scopes), Buffer.from(JSON.stringify(secret)));
+    return { key_version: version, wrapped_key: sealed.wrappedKey, ciphertext: sealed.ciphertext };
   }
 
   #open(workspaceId: string, row: CredentialRow): Secret {

@@ -17,6 +17,8 @@ export interface WorkspaceDatabasesOptions {
   dataDir: string;
   /** Returns the workspace's unwrapped seed, or undefined when there is no such workspace. */
   seedOf(workspaceId: string): Buffer | undefined;
+  /** CRY-03: the version of the workspace's database key (after `enclave rotate-keys`); 1 when not given. */
+  dbKeyVersion?(workspaceId: string): number;
   cacheSize: number;
   auditCheckpointEvery?: number;
 }
@@ -52,7 +54,7 @@ export class WorkspaceDatabases {
     if (cached) return cached;
     const seed = this.#seed(workspaceId);
     const db = openEncryptedDatabase(workspaceDatabasePath(this.#options.dataDir, workspaceId), {
-      key: deriveWorkspaceKey(seed, workspaceId, 'db'),
+      key: this.#dbKey(seed, workspaceId),
     });
     migrate(db, 'workspace', workspaceMigrations);
     const audit = new AuditLog({
@@ -73,7 +75,7 @@ export class WorkspaceDatabases {
     // The writable handle runs migrations and creates the WAL index the reader needs.
     this.open(workspaceId);
     const db = openEncryptedDatabase(workspaceDatabasePath(this.#options.dataDir, workspaceId), {
-      key: deriveWorkspaceKey(this.#seed(workspaceId), workspaceId, 'db'),
+      key: this.#dbKey(this.#seed(workspaceId), workspaceId),
       readonly: true,
     });
     this.#readOnly.set(workspaceId, db);
@@ -88,7 +90,7 @@ export class WorkspaceDatabases {
   openReader(workspaceId: string): SqliteDatabase {
     this.open(workspaceId);
     return openEncryptedDatabase(workspaceDatabasePath(this.#options.dataDir, workspaceId), {
-      key: deriveWorkspaceKey(this.#seed(workspaceId), workspaceId, 'db'),
+      key: this.#dbKey(this.#seed(workspaceId), workspaceId),
       readonly: true,
     });
   }
@@ -107,6 +109,10 @@ export class WorkspaceDatabases {
   close(): void {
     this.#readOnly.clear();
     this.#writable.clear();
+  }
+
+  #dbKey(seed: Buffer, workspaceId: string): Buffer {
+    return deriveWorkspaceKey(seed, workspaceId, 'db', this.#options.dbKeyVersion?.(workspaceId) ?? 1);
   }
 
   #seed(workspaceId: string): Buffer {

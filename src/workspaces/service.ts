@@ -14,6 +14,7 @@ import type { WorkspaceDatabases } from './databases.ts';
 import { readProfile, writeProfile } from './profile-store.ts';
 import type { Profile, ProfileUpdate, Workspace } from './schema.ts';
 import { findWorkspace, insertWorkspace, listWorkspaces, type WorkspaceRow } from './store.ts';
+import { workspaceKeyVersion } from './key-versions.ts';
 
 function toWorkspace(row: WorkspaceRow): Workspace {
   return { id: row.id, name: row.name, createdAt: row.created_at };
@@ -87,7 +88,7 @@ export class WorkspaceService {
       this.#deps.controlAudit.record(auditEvent(meta, 'workspace.key.reveal', target, details)),
       this.#deps.databases().open(workspaceId).audit.record(auditEvent(meta, 'workspace.key.reveal', target, details)),
     ]);
-    return deriveWorkspaceKey(seed, workspaceId, purpose);
+    return deriveWorkspaceKey(seed, workspaceId, purpose, workspaceKeyVersion(this.#deps.controlDb, workspaceId, purpose));
   }
 
   profile(workspaceId: string): Profile {

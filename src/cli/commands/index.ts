@@ -7,6 +7,7 @@ import { initCommand } from './init.ts';
 import { keysShowCommand } from './keys-show.ts';
 import { redactCommand } from './redact.ts';
 import { restoreDrillCommand } from './restore-drill.ts';
+import { rotateKeysCommand } from './rotate-keys.ts';
 import { serveCommand } from './serve.ts';
 import { verifyAuditCommand } from './verify-audit.ts';
 import { usersCreateCommand } from './users.ts';
@@ -29,5 +30,6 @@ export const COMMANDS: readonly Command[] = [
   agentRunCommand,
   backupCommand,
   restoreDrillCommand,
+  rotateKeysCommand,
   exportCommand,
 ];

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { runRestoreDrill, type DrillStep } from '../../backup/drill.ts';
 import { readBackupIdentity } from '../../backup/recipient.ts';
-import { masterKeyPath } from '../../core/keyring.ts';
+import { KeyringError, masterKeyPath, readMasterKeyFile, type MasterKey } from '../../core/keyring.ts';
 import { readSecretFile } from '../../core/secret-file.ts';
 import { startServer } from '../../http/server.ts';
 import { resolveMasterKey } from '../../platform/master-key.ts';
@@ -11,19 +11,24 @@ import { configFromArgs, dataOptions } from '../config-options.ts';
 
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 
-/** Accepts an Enclave master key file (keys/master.key, JSON) or a file holding the 64 hex characters alone. */
-function masterKeyFromFile(path: string): Buffer {
+/**
+ * Accepts an Enclave master key file (keys/master.key, JSON: after `enclave rotate-keys` it
+ * also carries the key version and control root the drill needs) or the 64 hex characters alone.
+ */
+function masterKeyFromFile(path: string): MasterKey {
   const text = readSecretFile(path, '--master-key-file').trim();
-  let hex = text;
+  const noKey = new CliError(`--master-key-file ${path} holds no master key (a keys/master.key file, or 64 hex characters)`);
   if (text.startsWith('{')) {
     try {
-      hex = String((JSON.parse(text) as { key?: unknown }).key ?? '');
-    } catch {
-      hex = '';
+      const master = readMasterKeyFile(dirname(path), path);
+      if (master) return master;
+    } catch (error) {
+      if (error instanceof KeyringError) throw new CliError(error.message);
     }
+    throw noKey;
   }
-  if (!HEX_KEY.test(hex)) throw new CliError(`--master-key-file ${path} holds no master key (a keys/master.key file, or 64 hex characters)`);
-  return Buffer.from(hex, 'hex');
+  if (!HEX_KEY.test(text)) throw noKey;
+  return { key: Buffer.from(text, 'hex'), version: 1, origin: 'environment' };
 }
 
 function stepLine(step: DrillStep): string {
@@ -54,7 +59,7 @@ export const restoreDrillCommand: Command = {
     if (!keyFile && !config.masterKey && !existsSync(masterKeyPath(config.dataDir))) {
       throw new CliError('the drill needs the master key the backup was made with: pass --master-key-file FILE or set ENCLAVE_MASTER_KEY');
     }
-    const masterKey = keyFile ? masterKeyFromFile(keyFile) : resolveMasterKey(config, { createInDevelopment: false }).key;
+    const masterKey = keyFile ? masterKeyFromFile(keyFile) : resolveMasterKey(config, { createInDevelopment: false });
     const from = resolve(stringOption(args, 'from') ?? config.backup.dir ?? join(config.dataDir, 'backups'));
     const report = await runRestoreDrill({
       from,
