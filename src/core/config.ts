@@ -34,6 +34,31 @@ const oidcProviderSchema = z.strictObject({
   allowSignUp: z.boolean().optional(),
 });
 
+/** LOG-07: a SIEM that receives every audit event; `name` keys its cursors, so renaming a target re-sends everything. */
+const siemTargetName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be a lowercase slug (a-z, 0-9, -)');
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|::1)$/;
+const siemTargetSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    name: siemTargetName,
+    /** Batches of events POSTed as JSON, signed as Standard Webhooks. */
+    kind: z.literal('https'),
+    url: z.url().refine((url) => url.startsWith('https://') || LOOPBACK_HTTP.test(url), 'must be an https URL (http only for a loopback address)'),
+    /** A file only its owner can read holding the Standard Webhooks signing secret (`whsec_…`). */
+    secretFile: z.string().min(1),
+  }),
+  z.strictObject({
+    name: siemTargetName,
+    /** RFC 5424 messages over TCP, octet-counted (RFC 6587). */
+    kind: z.literal('syslog'),
+    host: z.string().min(1),
+    port: port.refine((value) => value > 0, 'must be a port number'),
+    /** Plain TCP only to this machine (a local relay); anywhere else the events travel over TLS. */
+    tls: z.boolean().default(false),
+    /** PEM CA certificates trusted for the collector's TLS certificate, besides the system's. */
+    caFile: z.string().min(1).optional(),
+  }).refine((target) => target.tls || LOOPBACK_HOST.test(target.host), { message: 'plain TCP only to a loopback host: set tls: true', path: ['tls'] }),
+]);
+
 /** The one schema for every setting, whatever its source (file, environment, flags). */
 export const configSchema = z
   .strictObject({
@@ -82,6 +107,19 @@ export const configSchema = z
       .refine((alerts) => (alerts.webhookUrl === undefined) === (alerts.webhookSecretFile === undefined), {
         message: 'webhookUrl and webhookSecretFile go together: alert webhooks are always signed',
         path: ['webhookSecretFile'],
+      })
+      .prefault({}),
+    /** LOG-07: audit events streamed to SIEM targets by the forwarder inside `serve`. */
+    siem: z
+      .strictObject({
+        /** How often the forwarder looks for new events in every log. */
+        intervalSeconds: seconds.max(3600).default(10),
+        /** Events read, and sent, at a time. */
+        batchSize: z.coerce.number().int().min(1).max(1000).default(200),
+        targets: z
+          .array(siemTargetSchema)
+          .refine((targets) => new Set(targets.map((target) => target.name)).size === targets.length, 'target names must be unique')
+          .default([]),
       })
       .prefault({}),
     /** LOG-03: how long audit events are kept, and how often the sweeper trims older ones. */

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { agentAuthRoutes, agentRoutes } from '../agents/routes.ts';
 import { alertRoutes } from '../alerts/routes.ts';
 import { apiKeyRoutes } from '../api-keys/routes.ts';
+import { auditExportRoutes } from '../audit/export-routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { servesHttps } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
@@ -217,6 +218,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         events: (workspaceId, page) => platform.workspaces.auditEvents(workspaceId, page),
         facets: (workspaceId) => platform.workspaces.auditFacets(workspaceId),
         verify: (workspaceId) => platform.workspaces.verifyAudit(workspaceId),
+      });
+      await scope.register(auditExportRoutes, {
+        reader: (workspaceId) => (page) => platform.workspaces.auditEvents(workspaceId, page),
+        audit: (workspaceId) => platform.databases.open(workspaceId).audit,
       });
     },
     { prefix: '/api/w/:workspaceId' },

@@ -8,6 +8,7 @@ import { sweepExpired } from '../platform/expiry-sweeper.ts';
 import { sweepRetention } from '../platform/retention-sweeper.ts';
 import { openPlatform, type Platform } from '../platform/platform.ts';
 import { startBackups } from '../backup/schedule.ts';
+import { openSiemForwarder } from '../monitor/platform.ts';
 import { buildApp } from './app.ts';
 
 /** CRY-06: TLS 1.2 minimum; TLS 1.3 suites are Node's defaults, 1.2 is limited to AEAD with forward secrecy. */
@@ -40,6 +41,14 @@ export async function startServer(
     platform.close();
     throw error;
   });
+  let siem;
+  try {
+    siem = openSiemForwarder(platform, logger);
+  } catch (error) {
+    await backups.stop();
+    platform.close();
+    throw error;
+  }
   if (platform.keyring.masterKeyOrigin === 'development') {
     logger.warn('using a development master key created on first start; production refuses it');
   }
@@ -52,6 +61,7 @@ export async function startServer(
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await backups.stop();
+    await siem.stop();
     await app.close();
     platform.close();
     throw error;
@@ -78,6 +88,7 @@ export async function startServer(
     );
   const retentionSweeps = setInterval(retention, config.retention.sweepSeconds * 1000);
   retentionSweeps.unref();
+  siem.start();
   return {
     app,
     platform,
@@ -90,6 +101,7 @@ export async function startServer(
       clearInterval(retentionSweeps);
       await backups.stop();
       stopping.abort();
+      await siem.stop();
       await app.close();
       platform.close();
       logger.flush();

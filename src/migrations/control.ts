@@ -11,6 +11,7 @@ import { oidcPendingLoginTables } from '../oidc/migrations.ts';
 import { passkeyTables } from '../passkeys/migrations.ts';
 import { proofOfWorkTables } from '../proof-of-work/migrations.ts';
 import { scimTables } from '../scim/migrations.ts';
+import { siemCursorTable } from '../monitor/migrations.ts';
 import { ssoTables } from '../sso/migrations.ts';
 
 /** The control database's schema history. Append only: released steps never change. */
@@ -200,4 +201,5 @@ export const controlMigrations: readonly Migration[] = [
   exportTables,
   credentialNetworkTable,
   workspaceKeyVersionColumns,
+  siemCursorTable,
 ];

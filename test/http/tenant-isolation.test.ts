@@ -33,6 +33,7 @@ describe('a key of workspace A never reaches workspace B', () => {
       ['DELETE', `/api-keys/${bKeyId}`],
       ['GET', '/audit-events'],
       ['GET', '/audit-events/verification'],
+      ['GET', '/audit/export'],
       ['GET', '/scim/tokens'],
       ['POST', '/scim/tokens', { name: 'backdoor' }],
       ['DELETE', `/scim/tokens/${bScimTokenId}`],

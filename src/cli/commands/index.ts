@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { agentPairCommand, agentRunCommand } from './agent.ts';
+import { auditExportCommand } from './audit-export.ts';
 import { backupCommand } from './backup.ts';
 import { exportCommand } from './export.ts';
 import { apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand } from './api-keys.ts';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   apiKeysRevokeCommand,
   keysShowCommand,
   verifyAuditCommand,
+  auditExportCommand,
   redactCommand,
   agentPairCommand,
   agentRunCommand,
