@@ -20,6 +20,7 @@ import { oidcRoutes } from '../oidc/routes.ts';
 import { mcpClientRoutes } from '../oauth/client-routes.ts';
 import { oauthRoutes } from '../oauth/routes.ts';
 import { identityRoutes } from '../identity/routes.ts';
+import { accountClosureRoutes } from '../lifecycle/closure/routes.ts';
 import { personalExportRoutes, workspaceExportRoutes } from '../lifecycle/export/routes.ts';
 import { memberRoutes, myWorkspaceRoutes } from '../members/routes.ts';
 import { mfaRoutes, workspaceSecurityRoutes } from '../mfa/routes.ts';
@@ -193,6 +194,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await scope.register(myWorkspaceRoutes, { members: platform.members });
     await scope.register(deletedWorkspaceRoutes, { deletion: platform.deletion });
     await scope.register(personalExportRoutes, { exports: platform.exports });
+    await scope.register(accountClosureRoutes, { closure: platform.closure, cookie: platform.sessions.cookie, publicOrigin });
     await scope.register(acceptInvitationRoutes, { invitations: platform.invitations, perIpPerMinute: config.rateLimit.signInPerIpPerMinute });
   });
   await app.register(

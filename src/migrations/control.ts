@@ -2,6 +2,7 @@ import { agentTables } from '../agents/migrations.ts';
 import { alertTables, credentialNetworkTable } from '../alerts/migrations.ts';
 import { auditTables } from '../audit/migrations.ts';
 import type { Migration } from '../core/migrations.ts';
+import { closedAccountTable } from '../lifecycle/closure/migrations.ts';
 import { exportTables } from '../lifecycle/export/migrations.ts';
 import { workspaceKeyVersionColumns } from '../lifecycle/rotation/migrations.ts';
 import { mfaEmailCodeTables } from '../mfa/migrations.ts';
@@ -202,4 +203,5 @@ export const controlMigrations: readonly Migration[] = [
   credentialNetworkTable,
   workspaceKeyVersionColumns,
   siemCursorTable,
+  closedAccountTable,
 ];

@@ -24,6 +24,7 @@ import { EmailVerificationService } from '../identity/verification.ts';
 import type { DevOutbox } from '../email/dev-outbox.ts';
 import { openMailer } from '../email/mailer.ts';
 import { InvitationService } from '../invitations/service.ts';
+import { AccountClosure } from '../lifecycle/closure/service.ts';
 import { ExportService } from '../lifecycle/export/service.ts';
 import { MemberService } from '../members/service.ts';
 import { MfaService } from '../mfa/service.ts';
@@ -86,6 +87,8 @@ export interface Platform {
   agents: AgentService;
   /** DAT-01: workspace and personal exports. */
   exports: ExportService;
+  /** DAT-03: a person closing their own account. */
+  closure: AccountClosure;
   /** AIC-02..AIC-06: the OAuth server AI clients authorize through, and its consent step. */
   oauth: OAuthService;
   oauthInteractions: OAuthInteractions;
@@ -255,6 +258,16 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     },
     personal: { identity, sessions, members, mfa, passkeys },
   });
+  const closure = new AccountClosure({
+    controlDb,
+    controlAudit,
+    identity,
+    reauthenticate: (meta, password) => mfa.reauthenticate(meta, password),
+    deletion,
+    workspaceExists: (id) => workspaces.exists(id),
+    workspaceAudit: (id) => databases.open(id).audit,
+    mailer,
+  });
   const emailOf = (userId: string) => identity.user(userId)?.email;
   const oauth = new OAuthService({
     controlDb,
@@ -304,6 +317,7 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     datasets,
     agents,
     exports,
+    closure,
     oauth,
     oauthInteractions,
     devOutbox,

@@ -51,22 +51,37 @@ export class WorkspaceDeletion {
    * on every request, which is what re-authentication asks of a person.
    */
   async delete(workspaceId: string, confirmation: { name: string; password: string | undefined }, meta: RequestMeta): Promise<DeletedWorkspace> {
-    const { controlDb, controlAudit, databases } = this.#deps;
-    const row = findWorkspace(controlDb, workspaceId);
+    const row = findWorkspace(this.#deps.controlDb, workspaceId);
     if (!row) throw new AppError(404, 'workspace_not_found', 'no such workspace');
     if (confirmation.name !== row.name) throw new AppError(400, 'confirmation_mismatch', 'type the workspace name exactly as it is shown to confirm');
     if (meta.actor.type === 'user') {
       if (confirmation.password === undefined) throw new AppError(400, 'password_required', 'enter your current password to delete the workspace');
       await this.#deps.reauthenticate({ ...meta, actor: meta.actor }, confirmation.password);
     }
+    return this.#markDeleted(workspaceId, row.name, meta);
+  }
+
+  /**
+   * DAT-03: a workspace whose only member closes their account goes the same way. The
+   * closure has already confirmed it (the person's password and address), so it is not
+   * asked again here.
+   */
+  async deleteWithClosedAccount(workspaceId: string, meta: UserMeta): Promise<DeletedWorkspace> {
+    const row = findWorkspace(this.#deps.controlDb, workspaceId);
+    if (!row) throw new AppError(404, 'workspace_not_found', 'no such workspace');
+    return this.#markDeleted(workspaceId, row.name, meta, { reason: 'account_closed' });
+  }
+
+  async #markDeleted(workspaceId: string, name: string, meta: RequestMeta, details: Record<string, unknown> = {}): Promise<DeletedWorkspace> {
+    const { controlDb, controlAudit, databases } = this.#deps;
     const at = this.#now().toISOString();
     // Recorded in the workspace's own log while it can still be written, and in the control log.
     const target = { type: 'workspace', id: workspaceId };
-    await databases.open(workspaceId).audit.record(auditEvent(meta, 'workspace.delete', target));
+    await databases.open(workspaceId).audit.record(auditEvent(meta, 'workspace.delete', target, details));
     if (!markWorkspaceDeleted(controlDb, workspaceId, at)) throw new AppError(404, 'workspace_not_found', 'no such workspace');
     databases.evict(workspaceId);
-    await controlAudit.record(auditEvent(meta, 'workspace.delete', target, { shredAfter: this.#shredAfter(at) }));
-    return { id: workspaceId, name: row.name, deletedAt: at, shredAfter: this.#shredAfter(at) };
+    await controlAudit.record(auditEvent(meta, 'workspace.delete', target, { ...details, shredAfter: this.#shredAfter(at) }));
+    return { id: workspaceId, name, deletedAt: at, shredAfter: this.#shredAfter(at) };
   }
 
   deletedFor(userId: string): DeletedWorkspace[] {
