@@ -52,6 +52,13 @@ export const PERMISSIONS = {
   'scim:manage': owners,
   /** AIC-06: the AI clients a person connected to the workspace over OAuth; managers see and revoke everyone's. */
   'mcp:clients': people,
+  /** WFL-01, WFL-06: workflow definitions, their versions, runs (redacted payloads) and credit usage. */
+  'workflows:read': [...people, 'workflow-only'],
+  'workflows:manage': builders,
+  /** Starting a run by hand; the workflow-only role exists for automation that does just this. */
+  'workflows:run': [...builders, 'workflow-only'],
+  /** ACC-02: per-workspace and per-member credit budgets bind everyone, so only owners set them. */
+  'credits:manage': owners,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -209,6 +209,19 @@ export const configSchema = z
         challengeSeconds: seconds.max(600).default(120),
       })
       .prefault({}),
+    /** WFL-01..WFL-07: the workflow runtime. */
+    workflows: z
+      .strictObject({
+        /**
+         * Whether workflow HTTP requests may reach loopback, private and link-local addresses.
+         * Off by default: a workflow must not reach this server's own ports, the LAN or a cloud
+         * metadata service. For deployments whose tools live on a private network, and for tests.
+         */
+        allowPrivateAddresses: z.boolean().default(false),
+        /** Sandbox worker threads, each running one code or HTTP step at a time. */
+        sandboxWorkers: z.coerce.number().int().min(1).max(64).default(2),
+      })
+      .prefault({}),
     /** AIC-02, AIC-03: the OAuth server AI clients authorize through. */
     mcp: z
       .strictObject({

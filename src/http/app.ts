@@ -32,6 +32,8 @@ import { scimRoutes } from '../scim/routes.ts';
 import { scimTokenRoutes } from '../scim/token-routes.ts';
 import { setupRoutes } from '../setup/routes.ts';
 import { vaultRoutes } from '../vault/routes.ts';
+import { webhookRoutes } from '../workflows/webhook-routes.ts';
+import { workflowRoutes } from '../workflows/routes.ts';
 import { ssoAuthRoutes } from '../sso/auth-routes.ts';
 import { ssoRoutes } from '../sso/routes.ts';
 import { deletedWorkspaceRoutes, workspaceDeletionRoutes } from '../workspaces/deletion-routes.ts';
@@ -214,6 +216,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await scope.register(datasetRoutes, { datasets: platform.datasets, roles: platform.members });
       await scope.register(agentRoutes, { agents: platform.agents });
       await scope.register(vaultRoutes, { vault: platform.vault });
+      await scope.register(workflowRoutes, { workflows: platform.workflows, runs: platform.workflowRuns });
       await scope.register(scimTokenRoutes, { scimTokens: platform.scim.tokens });
       await scope.register(ssoRoutes, { domains: platform.sso.domains, connections: platform.sso.connections, publicOrigin });
       await scope.register(auditRoutes, {
@@ -228,6 +231,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/api/w/:workspaceId' },
   );
+  await app.register(webhookRoutes, {
+    workflows: platform.workflows,
+    runs: platform.workflowRuns,
+    workspace: (id) => platform.databases.open(id),
+    workspaceExists: (id) => platform.workspaces.exists(id),
+  });
   await app.register(scimRoutes, { prefix: '/scim/v2', users: platform.scim.users, publicOrigin, limitToken: limitActor });
 
   await registerDashboard(app);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../core/errors.ts';
 import { OAUTH_ROUTES } from '../oauth/paths.ts';
 import { SAML_ACS_ROUTE } from '../sso/auth-routes.ts';
+import { WEBHOOK_ROUTE } from '../workflows/webhook-routes.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
@@ -36,6 +37,9 @@ export function registerOriginCheck(app: FastifyInstance, allowedOrigins: () => 
     // of the browser that started the sign-in (src/sso/sign-in.ts), so a forged post gains nothing.
     if (request.method === 'POST' && request.routeOptions.url === SAML_ACS_ROUTE) return;
     if (request.method === 'POST' && COOKIELESS_OAUTH_ROUTES.has(request.routeOptions.url ?? '')) return;
+    // WEB-07: webhook deliveries are server-to-server. The route reads no cookie and no
+    // session; what proves the sender is the Standard Webhooks signature over the raw body.
+    if (request.method === 'POST' && request.routeOptions.url === WEBHOOK_ROUTE) return;
     const allowed = allowedOrigins();
     const origin = request.headers.origin;
     if (origin !== undefined) {

@@ -14,6 +14,7 @@ import { proofOfWorkTables } from '../proof-of-work/migrations.ts';
 import { scimTables } from '../scim/migrations.ts';
 import { siemCursorTable } from '../monitor/migrations.ts';
 import { ssoTables } from '../sso/migrations.ts';
+import { workflowHookRouteTable } from '../workflows/migrations.ts';
 
 /** The control database's schema history. Append only: released steps never change. */
 export const controlMigrations: readonly Migration[] = [
@@ -204,4 +205,5 @@ export const controlMigrations: readonly Migration[] = [
   workspaceKeyVersionColumns,
   siemCursorTable,
   closedAccountTable,
+  workflowHookRouteTable,
 ];

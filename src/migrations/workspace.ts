@@ -1,6 +1,7 @@
 import { auditTables } from '../audit/migrations.ts';
 import type { Migration } from '../core/migrations.ts';
 import { datasetTables } from '../datasets/migrations.ts';
+import { workflowTables } from '../workflows/migrations.ts';
 
 /** Each workspace database's schema history. Append only: released steps never change. */
 export const workspaceMigrations: readonly Migration[] = [
@@ -38,4 +39,5 @@ export const workspaceMigrations: readonly Migration[] = [
     `,
   },
   datasetTables,
+  workflowTables,
 ];

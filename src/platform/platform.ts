@@ -35,6 +35,8 @@ import { SetupService } from '../setup/service.ts';
 import { openAlerts } from '../alerts/platform.ts';
 import type { AlertService } from '../alerts/service.ts';
 import { VaultService } from '../vault/service.ts';
+import { RunService } from '../workflows/run-service.ts';
+import { WorkflowService } from '../workflows/service.ts';
 import { openSso, type Sso } from '../sso/service.ts';
 import { controlMigrations } from '../migrations/control.ts';
 import { WorkspaceDatabases } from '../workspaces/databases.ts';
@@ -92,6 +94,10 @@ export interface Platform {
   /** AIC-02..AIC-06: the OAuth server AI clients authorize through, and its consent step. */
   oauth: OAuthService;
   oauthInteractions: OAuthInteractions;
+  /** WFL-01: workflow definitions and their versions. */
+  workflows: WorkflowService;
+  /** WFL-05, WFL-06, ACC-02: workflow runs, their records and credit budgets. */
+  workflowRuns: RunService;
   /** Development without SMTP only. */
   devOutbox: DevOutbox | undefined;
   /** Checks the control plane's own audit chain (LOG-02). */
@@ -237,6 +243,13 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     workspaceExists: (id) => workspaces.exists(id),
   });
   const datasets = new DatasetService({ workspace: (id) => databases.open(id) });
+  const workflows = new WorkflowService({ workspace: (id) => databases.open(id), controlDb, vault });
+  const workflowRuns = new RunService({
+    workspace: (id) => databases.open(id),
+    workflows,
+    vault,
+    sandbox: { allowPrivateAddresses: config.workflows.allowPrivateAddresses, workers: config.workflows.sandboxWorkers },
+  });
   const agents = new AgentService({
     controlDb,
     controlAudit,
@@ -320,6 +333,8 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     closure,
     oauth,
     oauthInteractions,
+    workflows,
+    workflowRuns,
     devOutbox,
     verifyControlAudit() {
       controlAudit.flush();
@@ -331,6 +346,8 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
       });
     },
     close() {
+      // The sandbox's worker threads are unreferenced when idle; closing them needs no waiting.
+      void workflowRuns.close();
       databases.close();
       controlAudit.close();
       controlDb.close();

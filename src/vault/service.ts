@@ -42,6 +42,13 @@ export function contexts(workspaceId: string, credentialId: string, scopes: stri
   };
 }
 
+function workflowContexts(workspaceId: string, workflowId: string) {
+  return {
+    key: Buffer.from(`enclave:vault:workflow-data-key:v1\u0000${workspaceId}\u0000${workflowId}`),
+    data: Buffer.from(`enclave:vault:workflow-webhook-secret:v1\u0000${workspaceId}\u0000${workflowId}`),
+  };
+}
+
 function toCredential(row: CredentialRow): Credential {
   return {
     id: row.id,
@@ -147,6 +154,38 @@ export class VaultService {
     if (!row) throw notFound();
     await this.#openOrRefuse(workspaceId, row, meta);
     return { intact: true };
+  }
+
+  /**
+   * VLT-02, VLT-04: the one way a secret leaves the vault, for the workflow runner. Only a
+   * node the credential is scoped to gets it (a scope names the workflow by id or name, and
+   * optionally the node); a disabled or deleted credential is refused at the moment of use,
+   * so revoking takes effect on the next step. Refusals are audited.
+   */
+  async openForNode(workspaceId: string, credentialId: string, use: { workflowId: string; workflowName: string; node: string }, meta: RequestMeta): Promise<Secret> {
+    const { db, audit } = this.#deps.workspace(workspaceId);
+    const row = findCredential(db, credentialId);
+    const refuse = async (code: string, message: string) => {
+      await audit.record(auditEvent(meta, 'credential.use', { type: 'credential', id: credentialId }, { workflowId: use.workflowId, node: use.node, reason: code }, 'failure'));
+      return new AppError(409, code, message);
+    };
+    if (!row) throw await refuse('credential_not_found', 'the node names a credential that does not exist');
+    if (row.disabled_at !== null) throw await refuse('credential_disabled', 'the credential is disabled');
+    const scopes = JSON.parse(row.scopes) as CredentialScope[];
+    const allowed = scopes.some((scope) => (scope.workflow === use.workflowId || scope.workflow === use.workflowName) && (scope.node === undefined || scope.node === use.node));
+    if (!allowed) throw await refuse('credential_out_of_scope', 'the credential is not scoped to this workflow node');
+    return this.#openOrRefuse(workspaceId, row, meta);
+  }
+
+  /** WEB-07: a workflow's webhook signing secret, sealed under the vault key and bound to its workspace and workflow. */
+  sealWorkflowSecret(workspaceId: string, workflowId: string, secret: string): { keyVersion: number; wrappedKey: Buffer; ciphertext: Buffer } {
+    const version = this.#deps.keyVersion?.(workspaceId) ?? 1;
+    const sealed = seal(this.#deps.vaultKey(workspaceId, version), workflowContexts(workspaceId, workflowId), Buffer.from(secret, 'utf8'));
+    return { keyVersion: version, ...sealed };
+  }
+
+  openWorkflowSecret(workspaceId: string, workflowId: string, sealed: { keyVersion: number; wrappedKey: Buffer; ciphertext: Buffer }): string {
+    return open(this.#deps.vaultKey(workspaceId, sealed.keyVersion), workflowContexts(workspaceId, workflowId), sealed).toString('utf8');
   }
 
   /** A secret that was altered or copied from another credential or workspace is refused, audited, never a 500. */

@@ -40,6 +40,11 @@ const BODIES: Record<string, unknown> = {
   'POST /api/w/:workspaceId/datasets/:name/columns': { columns: [{ name: 'matrix', type: 'text' }] },
   'POST /api/w/:workspaceId/datasets/:name/batches': { batchId: 'matrix', upserts: [{ id: 1 }], deletes: [] },
   'POST /api/w/:workspaceId/agents/pairing-tokens': { name: 'matrix' },
+  'POST /api/w/:workspaceId/workflows': { name: 'matrix workflow', definition: { trigger: { type: 'manual' }, nodes: [{ id: 'pick', type: 'transform', fields: { a: 'a' } }] } },
+  'PATCH /api/w/:workspaceId/workflows/:workflowId': { enabled: true },
+  'POST /api/w/:workspaceId/workflows/:workflowId/runs': { input: { a: 1 } },
+  'PUT /api/w/:workspaceId/credits/budget': { monthlyLimit: null },
+  'PUT /api/w/:workspaceId/credits/budget/members/:userId': { monthlyLimit: null },
   'POST /api/w/:workspaceId/sso/domains/:domain/connections': {
     protocol: 'oidc', issuer: 'https://idp.matrix.test', clientId: 'matrix', clientSecret: 'matrix-secret', defaultRole: 'viewer',
   },
@@ -74,6 +79,15 @@ async function grantTarget(enclave: TestServer, workspaceId: string, userId: str
   const grant = { grant_id: `matrix-${randomUUID()}`, workspace_id: workspaceId, user_id: userId, client_id: 'matrix-client', client_name: 'Matrix', scopes: 'datasets:read' };
   await enclave.server.platform.oauth.recordGrant(grant, { actor: { type: 'operator', id: 'matrix' } });
   return grant.grant_id;
+}
+
+/** A webhook-triggered workflow (so its secret can be rotated) with one run. */
+async function workflowTargets(enclave: TestServer, workspaceId: string): Promise<{ workflowId: string; runId: string }> {
+  const meta = { actor: { type: 'operator' as const, id: 'matrix' } };
+  const definition = { trigger: { type: 'webhook' as const }, nodes: [{ id: 'pick', type: 'transform' as const, fields: { a: 'a' } }], edges: [] };
+  const { workflow } = await enclave.server.platform.workflows.create(workspaceId, { name: 'matrix target', incognito: false, definition }, meta);
+  const run = await enclave.server.platform.workflowRuns.start(workspaceId, workflow.id, { input: { a: 1 } }, 'manual', meta);
+  return { workflowId: workflow.id, runId: run.id };
 }
 
 describe('the role × route matrix, generated from the permission catalogue', () => {
@@ -152,6 +166,7 @@ describe('the role × route matrix, generated from the permission catalogue', ()
         ...(await agentTargets(enclave, workspace.id)),
         alertId: raiseProbeAlert(enclave, workspace.id),
         grantId: await grantTarget(enclave, workspace.id, target.id),
+        ...(await workflowTargets(enclave, workspace.id)),
       };
       const path = route.url.replace(/:(\w+)/g, (_match, param: string) => {
         if (!(param in params)) throw new Error(`${name}: no plausible value for :${param}; add one to the matrix's params`);

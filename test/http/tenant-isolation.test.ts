@@ -9,6 +9,8 @@ describe('a key of workspace A never reaches workspace B', () => {
   let bKeyId: string;
   let bScimTokenId: string;
   let bAgents: Awaited<ReturnType<typeof agentTargets>>;
+  let bWorkflowId: string;
+  let bRunId: string;
 
   beforeAll(async () => {
     enclave = await startTestServer();
@@ -20,6 +22,15 @@ describe('a key of workspace A never reaches workspace B', () => {
     await enclave.request('POST', `/api/w/${b.id}/sso/domains`, { token: b.token, body: { domain: 'beta-owned.test' } });
     bAgents = await agentTargets(enclave, b.id);
     await enclave.request('POST', `/api/w/${b.id}/datasets/target/batches`, { token: b.token, body: { batchId: 'beta-1', upserts: [{ id: 1 }] } });
+    const workflow = (await (
+      await enclave.request('POST', `/api/w/${b.id}/workflows`, {
+        token: b.token,
+        body: { name: 'beta flow', definition: { trigger: { type: 'webhook' }, nodes: [{ id: 'pick', type: 'transform', fields: { plans: 'plans' } }] } },
+      })
+    ).json()) as { workflow: { id: string } };
+    bWorkflowId = workflow.workflow.id;
+    const run = (await (await enclave.request('POST', `/api/w/${b.id}/workflows/${bWorkflowId}/runs`, { token: b.token, body: { input: { plans: 'beta secret plans' } } })).json()) as { id: string };
+    bRunId = run.id;
   });
   afterAll(() => enclave.close());
 
@@ -55,6 +66,19 @@ describe('a key of workspace A never reaches workspace B', () => {
       ['POST', '/agents/pairing-tokens', { name: 'backdoor' }],
       ['DELETE', `/agents/pairing-tokens/${bAgents.pairingTokenId}`],
       ['GET', '/export'],
+      ['GET', '/workflows'],
+      ['POST', '/workflows', { name: 'planted', definition: { trigger: { type: 'manual' }, nodes: [{ id: 'a', type: 'transform', fields: { a: 'a' } }] } }],
+      ['GET', `/workflows/${bWorkflowId}`],
+      ['PATCH', `/workflows/${bWorkflowId}`, { enabled: false }],
+      ['GET', `/workflows/${bWorkflowId}/versions`],
+      ['POST', `/workflows/${bWorkflowId}/webhook-secret`],
+      ['POST', `/workflows/${bWorkflowId}/runs`, { input: {} }],
+      ['DELETE', `/workflows/${bWorkflowId}`],
+      ['GET', '/runs'],
+      ['GET', `/runs/${bRunId}`],
+      ['GET', '/credits'],
+      ['PUT', '/credits/budget', { monthlyLimit: 0 }],
+      ['PUT', `/credits/budget/members/${bKeyId}`, { monthlyLimit: 0 }],
     ];
     for (const [method, path, body] of routes) {
       const response = await enclave.request(method, `/api/w/${b.id}${path}`, { token: a.token, body });
@@ -73,6 +97,9 @@ describe('a key of workspace A never reaches workspace B', () => {
     expect(platform.datasets.rows(b.id, 'target', { limit: 10 }).rows).toEqual([{ id: 1 }]);
     expect(platform.agents.list(b.id).map((agent) => [agent.id, agent.revokedAt])).toEqual([[bAgents.agentId, null]]);
     expect(platform.agents.listPairingTokens(b.id).map((token) => token.id)).toEqual([bAgents.pairingTokenId]);
+    expect(platform.workflows.list(b.id).map((workflow) => [workflow.id, workflow.enabled, workflow.version])).toEqual([[bWorkflowId, true, 1]]);
+    expect(platform.workflowRuns.list(b.id, { limit: 10 }).map((run) => run.id)).toEqual([bRunId]);
+    expect(platform.workflowRuns.credits(b.id).workspace.monthlyLimit).toBeNull();
   });
 
   it('[ACC-03] a workspace id in the body or query is ignored in favour of the key and path', async () => {
