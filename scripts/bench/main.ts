@@ -12,10 +12,11 @@ import { coldOpenBenchmark } from './cold-open.ts';
 import { encryptedStorageBenchmark } from './encrypted-storage.ts';
 import { fullStackReadBenchmark } from './full-stack-read.ts';
 import { ingestBenchmark } from './ingest.ts';
+import { mcpBenchmark } from './mcp.ts';
 import { redactBenchmark } from './redact.ts';
 import { sandboxBenchmark } from './sandbox.ts';
 
-const BENCHMARKS: Benchmark[] = [fullStackReadBenchmark, encryptedStorageBenchmark, coldOpenBenchmark, auditBenchmark, redactBenchmark, ingestBenchmark, sandboxBenchmark];
+const BENCHMARKS: Benchmark[] = [fullStackReadBenchmark, encryptedStorageBenchmark, coldOpenBenchmark, auditBenchmark, redactBenchmark, ingestBenchmark, sandboxBenchmark, mcpBenchmark];
 
 if (process.argv.includes('--help')) {
   process.stdout.write(`usage: ./enclave bench [--only NAME] [--json]\n\nbenchmarks:\n${BENCHMARKS.map((b) => `  ${b.name}`).join('\n')}\n`);

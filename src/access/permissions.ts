@@ -52,6 +52,8 @@ export const PERMISSIONS = {
   'scim:manage': owners,
   /** AIC-06: the AI clients a person connected to the workspace over OAuth; managers see and revoke everyone's. */
   'mcp:clients': people,
+  /** AIC-05: a person's own MCP tokens for the workspace; managers may also revoke anyone's. */
+  'mcp:tokens': people,
   /** WFL-01, WFL-06: workflow definitions, their versions, runs (redacted payloads) and credit usage. */
   'workflows:read': [...people, 'workflow-only'],
   'workflows:manage': builders,

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
  */
 const ID_PATTERN = /^([a-z]{2,5})_[0-9a-f]{32}$/;
 
-export type IdKind = 'ws' | 'key' | 'evt' | 'req' | 'inv' | 'cred' | 'alrt' | 'sso' | 'scim' | 'agt' | 'apt' | 'pk' | 'exp' | 'wf' | 'run';
+export type IdKind = 'ws' | 'key' | 'evt' | 'req' | 'inv' | 'cred' | 'alrt' | 'sso' | 'scim' | 'agt' | 'apt' | 'pk' | 'exp' | 'wf' | 'run' | 'mcpt';
 
 export function newId(kind: IdKind): string {
   return `${kind}_${randomUUID().replaceAll('-', '')}`;

@@ -37,6 +37,7 @@ import {
 import { CursorSeal } from './cursor.ts';
 import { maskedRow, type RowView } from './masking.ts';
 import { NAME_PATTERN } from './names.ts';
+import { runDatasetQuery, type DatasetQuery, type QueryResult } from './query.ts';
 import { shownRow, storedKey, storedRow, toStored, type StoredValue } from './values.ts';
 
 /** Enough for any business's exports; a bound so one workspace cannot fill its database with empty tables. */
@@ -51,6 +52,8 @@ export const BATCH_RETENTION_MS = 7 * 86_400_000;
 export interface DatasetServiceDeps {
   /** The workspace's writable handle: its encrypted database and its audit log. */
   workspace(workspaceId: string): { db: SqliteDatabase; audit: AuditLog };
+  /** ACC-04: the workspace's read-only handle, for the AI query path. */
+  readOnly(workspaceId: string): SqliteDatabase;
   now?: () => Date;
 }
 
@@ -248,6 +251,19 @@ export class DatasetService {
       );
     }
     return outcome;
+  }
+
+  /**
+   * ACC-04: what an AI client reads, on the read-only handle: a write through this path
+   * fails in SQLite itself. Rows come back masked (LOG-05): the AI query path never reveals.
+   */
+  readOnly(workspaceId: string): { list(): Dataset[]; describe(name: string): Dataset; query(query: DatasetQuery): QueryResult } {
+    const db = this.#deps.readOnly(workspaceId);
+    return {
+      list: () => listDatasets(db).map((row) => ({ ...summary(row), rowCount: countRows(db, row.name) })),
+      describe: (name) => ({ ...summary(this.#row(db, name)), rowCount: countRows(db, name) }),
+      query: (query) => runDatasetQuery(db, summary(this.#row(db, query.dataset)).columns, query),
+    };
   }
 
   #row(db: SqliteDatabase, name: string): DatasetRow {

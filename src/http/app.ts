@@ -17,7 +17,13 @@ import { acceptInvitationRoutes, invitationRoutes } from '../invitations/routes.
 import { linkRoutes } from '../identity/magic-link-routes.ts';
 import { passwordResetRoutes } from '../identity/password-reset-routes.ts';
 import { oidcRoutes } from '../oidc/routes.ts';
+import { mcpChallenge } from '../mcp/access.ts';
+import { mcpRoutes } from '../mcp/routes.ts';
+import { datasetTools } from '../mcp/tools/datasets.ts';
+import { sqlTool } from '../mcp/tools/sql.ts';
+import { mcpTokenRoutes } from '../mcp-tokens/routes.ts';
 import { mcpClientRoutes } from '../oauth/client-routes.ts';
+import { MCP_PATH } from '../oauth/paths.ts';
 import { oauthRoutes } from '../oauth/routes.ts';
 import { identityRoutes } from '../identity/routes.ts';
 import { accountClosureRoutes } from '../lifecycle/closure/routes.ts';
@@ -101,16 +107,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // A bearer credential is an API key, a SCIM token (IDN-06) or an agent's JWT (AGT-02); each answers only for its own form.
   const bearer = {
     authenticate: (token: string) =>
-      platform.apiKeys.authenticate(token) ?? platform.scim.tokens.authenticate(token) ?? platform.oauth.authenticate(token) ?? platform.agents.authenticate(token),
+      platform.apiKeys.authenticate(token) ??
+      platform.scim.tokens.authenticate(token) ??
+      platform.mcpTokens.authenticate(token) ??
+      platform.oauth.authenticate(token) ??
+      platform.agents.authenticate(token),
   };
-  registerRequestContext(app, bearer, platform.sessions);
+  const publicOrigin = () => options.allowedOrigins()[0] ?? '';
+  // AIC-01: a refused bearer on the MCP endpoint is told where the resource's metadata is.
+  registerRequestContext(app, bearer, platform.sessions, (request) =>
+    request.url.split('?')[0] === MCP_PATH ? mcpChallenge(publicOrigin(), 'invalid_token') : 'Bearer error="invalid_token"',
+  );
   app.addHook('onResponse', watchTokenUse(platform.alerts));
   registerOriginCheck(app, options.allowedOrigins);
   await registerRateLimits(app, config.rateLimit);
   registerErrorHandling(app, app.rateLimit());
   await registerOpenApi(app, packageJson.version);
   requireDeclaredPermissions(app);
-  const publicOrigin = () => options.allowedOrigins()[0] ?? '';
   platform.oauth.serveAt(publicOrigin);
   // WEB-06: the first preHandler of every public form that makes the server create or send something.
   const proofOfWork = requireProofOfWork(platform.proofOfWork);
@@ -212,6 +225,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await scope.register(invitationRoutes, { invitations: platform.invitations, publicOrigin });
       await scope.register(workspaceSecurityRoutes, { mfa: platform.mfa });
       await scope.register(apiKeyRoutes, { apiKeys: platform.apiKeys });
+      await scope.register(mcpTokenRoutes, { mcpTokens: platform.mcpTokens });
       await scope.register(mcpClientRoutes, { oauth: platform.oauth, roleIn: (workspaceId, actor) => platform.members.roleIn(workspaceId, actor) });
       await scope.register(datasetRoutes, { datasets: platform.datasets, roles: platform.members });
       await scope.register(agentRoutes, { agents: platform.agents });
@@ -236,6 +250,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     runs: platform.workflowRuns,
     workspace: (id) => platform.databases.open(id),
     workspaceExists: (id) => platform.workspaces.exists(id),
+  });
+  await app.register(mcpRoutes, {
+    tools: [...datasetTools(platform.datasets), sqlTool(platform.mcpSql)],
+    access: {
+      roleOf: (workspaceId, userId) => platform.members.roleIn(workspaceId, { type: 'user', id: userId, sessionId: '' }),
+      mfaBlocks: (workspaceId, userId) => platform.mfa.blocks(workspaceId, { type: 'user', id: userId, sessionId: '' }),
+    },
+    workspaceAudit: (id) => platform.databases.open(id).audit,
+    allowedOrigins: options.allowedOrigins,
+    limitActor,
+    version: packageJson.version,
   });
   await app.register(scimRoutes, { prefix: '/scim/v2', users: platform.scim.users, publicOrigin, limitToken: limitActor });
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ANONYMOUS, type Actor } from '../access/actor.ts';
 import { AppError } from '../core/errors.ts';
 
@@ -24,7 +24,13 @@ function workspaceOf(actor: Actor): string | null {
  * cookie names the person; a cookie that does not work leaves the request anonymous, so a
  * stale cookie never locks anyone out of the sign-in page.
  */
-export function registerRequestContext(app: FastifyInstance, authenticator: Authenticator, sessions: SessionResolver): void {
+export function registerRequestContext(
+  app: FastifyInstance,
+  authenticator: Authenticator,
+  sessions: SessionResolver,
+  /** The WWW-Authenticate a refused bearer gets; a protected resource (the MCP endpoint) names its metadata there (AIC-01). */
+  challenge: (request: FastifyRequest) => string = () => 'Bearer error="invalid_token"',
+): void {
   app.decorateRequest('actor', null as never);
   app.decorateRequest('meta', null as never);
   app.addHook('onRequest', async (request, reply) => {
@@ -43,9 +49,7 @@ export function registerRequestContext(app: FastifyInstance, authenticator: Auth
     // One child logger per request: creating one serializes its bindings.
     request.log = request.log.child({ workspace: workspaceOf(known), actor: known.id, actorType: known.type });
     if (authorization !== undefined && actor === undefined) {
-      throw new AppError(401, 'invalid_token', 'the credential presented is not valid', {
-        'www-authenticate': 'Bearer error="invalid_token"',
-      });
+      throw new AppError(401, 'invalid_token', 'the credential presented is not valid', { 'www-authenticate': challenge(request) });
     }
   });
   app.addHook('onResponse', async (request, reply) => {

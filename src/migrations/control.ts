@@ -15,6 +15,7 @@ import { scimTables } from '../scim/migrations.ts';
 import { siemCursorTable } from '../monitor/migrations.ts';
 import { ssoTables } from '../sso/migrations.ts';
 import { workflowHookRouteTable } from '../workflows/migrations.ts';
+import { mcpTokenTable } from '../mcp-tokens/migrations.ts';
 
 /** The control database's schema history. Append only: released steps never change. */
 export const controlMigrations: readonly Migration[] = [
@@ -206,4 +207,5 @@ export const controlMigrations: readonly Migration[] = [
   siemCursorTable,
   closedAccountTable,
   workflowHookRouteTable,
+  mcpTokenTable,
 ];

@@ -8,7 +8,7 @@ import { servesHttps, type EnclaveConfig } from '../core/config.ts';
 import { openEncryptedDatabase, type SqliteDatabase } from '../core/database.ts';
 import { DatasetService } from '../datasets/service.ts';
 import { deriveWorkspaceKey, Keyring } from '../core/keyring.ts';
-import { auditCheckpointPath, controlDatabasePath, controlDir, ensureLayout, setupTokenPath } from '../core/layout.ts';
+import { auditCheckpointPath, controlDatabasePath, controlDir, ensureLayout, setupTokenPath, workspaceDatabasePath } from '../core/layout.ts';
 import { migrate } from '../core/migrations.ts';
 import { sessionCookie } from '../identity/cookie.ts';
 import { MagicLinkService } from '../identity/magic-link.ts';
@@ -27,6 +27,9 @@ import { InvitationService } from '../invitations/service.ts';
 import { AccountClosure } from '../lifecycle/closure/service.ts';
 import { ExportService } from '../lifecycle/export/service.ts';
 import { MemberService } from '../members/service.ts';
+import { isAccountDisabled } from '../identity/account-store.ts';
+import { McpTokenService } from '../mcp-tokens/service.ts';
+import { ReadOnlySql } from '../mcp/sql/read-only-sql.ts';
 import { MfaService } from '../mfa/service.ts';
 import { PasskeyService } from '../passkeys/service.ts';
 import { ProofOfWork } from '../proof-of-work/service.ts';
@@ -85,6 +88,10 @@ export interface Platform {
   scim: Scim;
   /** Datasets in each workspace's database, and the sync batches that fill them (AGT-03). */
   datasets: DatasetService;
+  /** WFL-01: workflow definitions and their versions. */
+  workflows: WorkflowService;
+  /** WFL-05, WFL-06, ACC-02: workflow runs, their records and credit budgets. */
+  workflowRuns: RunService;
   /** Paired sync agents and their access tokens (AGT-01, AGT-02). */
   agents: AgentService;
   /** DAT-01: workspace and personal exports. */
@@ -94,10 +101,10 @@ export interface Platform {
   /** AIC-02..AIC-06: the OAuth server AI clients authorize through, and its consent step. */
   oauth: OAuthService;
   oauthInteractions: OAuthInteractions;
-  /** WFL-01: workflow definitions and their versions. */
-  workflows: WorkflowService;
-  /** WFL-05, WFL-06, ACC-02: workflow runs, their records and credit budgets. */
-  workflowRuns: RunService;
+  /** AIC-05: personal MCP tokens. */
+  mcpTokens: McpTokenService;
+  /** ACC-04: the read-only SQL behind the MCP sql_query tool, in its own process. */
+  mcpSql: ReadOnlySql;
   /** Development without SMTP only. */
   devOutbox: DevOutbox | undefined;
   /** Checks the control plane's own audit chain (LOG-02). */
@@ -242,7 +249,7 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     workspaceAudit: (id) => databases.open(id).audit,
     workspaceExists: (id) => workspaces.exists(id),
   });
-  const datasets = new DatasetService({ workspace: (id) => databases.open(id) });
+  const datasets = new DatasetService({ workspace: (id) => databases.open(id), readOnly: (id) => databases.openReadOnly(id) });
   const workflows = new WorkflowService({ workspace: (id) => databases.open(id), controlDb, vault });
   const workflowRuns = new RunService({
     workspace: (id) => databases.open(id),
@@ -302,6 +309,17 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     mfaBlocks: (workspaceId, userId) => mfa.blocks(workspaceId, { type: 'user', id: userId, sessionId: '' }),
     emailOf,
   });
+  const mcpTokens = new McpTokenService({
+    controlDb,
+    workspaceAudit: (id) => databases.open(id).audit,
+    workspaceExists: (id) => workspaces.exists(id),
+    accountDisabled: (userId) => isAccountDisabled(controlDb, userId),
+    roleOf: (id, actor) => members.roleIn(id, actor),
+  });
+  const mcpSql = new ReadOnlySql({
+    databasePath: (id) => workspaceDatabasePath(config.dataDir, id),
+    databaseKey: (id) => databases.databaseKey(id),
+  });
   return {
     config,
     keyring,
@@ -328,13 +346,15 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     sso,
     scim,
     datasets,
+    workflows,
+    workflowRuns,
     agents,
     exports,
     closure,
     oauth,
     oauthInteractions,
-    workflows,
-    workflowRuns,
+    mcpTokens,
+    mcpSql,
     devOutbox,
     verifyControlAudit() {
       controlAudit.flush();
@@ -348,6 +368,7 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     close() {
       // The sandbox's worker threads are unreferenced when idle; closing them needs no waiting.
       void workflowRuns.close();
+      void mcpSql.close();
       databases.close();
       controlAudit.close();
       controlDb.close();

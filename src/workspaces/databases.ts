@@ -95,6 +95,16 @@ export class WorkspaceDatabases {
     });
   }
 
+  /**
+   * ACC-04: the current key of the workspace's database, for a reader in another process
+   * (the MCP SQL runner). Opening the writable handle first runs migrations and creates the
+   * WAL index a read-only connection needs.
+   */
+  databaseKey(workspaceId: string): Buffer {
+    this.open(workspaceId);
+    return this.#dbKey(this.#seed(workspaceId), workspaceId);
+  }
+
   /** Writes queued audit events and signs checkpoints of every open workspace. */
   checkpointAll(): void {
     for (const handle of this.#writable.values()) handle.audit.checkpoint();

@@ -30,6 +30,7 @@ const BODIES: Record<string, unknown> = {
   'PATCH /api/w/:workspaceId/security': { requireMfa: false },
   // The lowest role a key can have, so the row tests the gate, not what role a manager may hand out.
   'POST /api/w/:workspaceId/api-keys': { name: 'matrix key', role: 'viewer' },
+  'POST /api/w/:workspaceId/mcp/tokens': { name: 'matrix token', scopes: ['datasets:read'] },
   'POST /api/w/:workspaceId/invitations': { email: 'matrix-invitee@people.example', role: 'viewer' },
   'POST /api/w/:workspaceId/credentials': { name: 'matrix credential', secret: { kind: 'bearer', token: 'matrix-token' } },
   'PATCH /api/w/:workspaceId/credentials/:credentialId': { name: 'matrix credential' },
@@ -49,6 +50,12 @@ const BODIES: Record<string, unknown> = {
     protocol: 'oidc', issuer: 'https://idp.matrix.test', clientId: 'matrix', clientSecret: 'matrix-secret', defaultRole: 'viewer',
   },
 };
+
+/**
+ * Routes that act for a person, so a key whose role the catalogue allows is still refused (with
+ * this code): a personal MCP token is bound to the person who creates it (AIC-05).
+ */
+const PEOPLE_ONLY: Record<string, string> = { 'POST /api/w/:workspaceId/mcp/tokens': 'user_session_required' };
 
 type ActorKind = 'anonymous' | 'session' | 'key';
 interface Cell {
@@ -166,6 +173,7 @@ describe('the role × route matrix, generated from the permission catalogue', ()
         ...(await agentTargets(enclave, workspace.id)),
         alertId: raiseProbeAlert(enclave, workspace.id),
         grantId: await grantTarget(enclave, workspace.id, target.id),
+        tokenId: (await enclave.server.platform.mcpTokens.create(workspace.id, target.id, { name: 'target', scopes: ['datasets:read'] }, { actor: { type: 'operator', id: 'matrix' } })).mcpToken.id,
         ...(await workflowTargets(enclave, workspace.id)),
       };
       const path = route.url.replace(/:(\w+)/g, (_match, param: string) => {
@@ -195,7 +203,9 @@ describe('the role × route matrix, generated from the permission catalogue', ()
           const code = await errorCode(response);
           cells.push({ route: name, role, kind, status: response.status });
           const who = `${name} as ${role} ${kind}`;
-          if (can(role, route.permission)) {
+          if (kind === 'key' && name in PEOPLE_ONLY && can(role, route.permission)) {
+            if (response.status !== 403 || code !== PEOPLE_ONLY[name]) failures.push(`${who}: ${response.status} ${code ?? ''}, want 403 ${PEOPLE_ONLY[name]}`);
+          } else if (can(role, route.permission)) {
             if (response.status === 401 || response.status === 403 || response.status >= 500) {
               failures.push(`${who}: ${response.status} ${code ?? ''}, but the catalogue allows ${route.permission}`);
             }

@@ -11,6 +11,7 @@ describe('a key of workspace A never reaches workspace B', () => {
   let bAgents: Awaited<ReturnType<typeof agentTargets>>;
   let bWorkflowId: string;
   let bRunId: string;
+  let bMcpToken: { id: string; userId: string };
 
   beforeAll(async () => {
     enclave = await startTestServer();
@@ -31,6 +32,10 @@ describe('a key of workspace A never reaches workspace B', () => {
     bWorkflowId = workflow.workflow.id;
     const run = (await (await enclave.request('POST', `/api/w/${b.id}/workflows/${bWorkflowId}/runs`, { token: b.token, body: { input: { plans: 'beta secret plans' } } })).json()) as { id: string };
     bRunId = run.id;
+    const bPerson = await enclave.createUser('Beta person');
+    await enclave.addMember(b.id, bPerson, 'viewer');
+    const minted = await enclave.server.platform.mcpTokens.create(b.id, bPerson.id, { name: 'beta ai', scopes: ['datasets:read'] }, { actor: { type: 'operator', id: 'test' } });
+    bMcpToken = { id: minted.mcpToken.id, userId: bPerson.id };
   });
   afterAll(() => enclave.close());
 
@@ -79,6 +84,9 @@ describe('a key of workspace A never reaches workspace B', () => {
       ['GET', '/credits'],
       ['PUT', '/credits/budget', { monthlyLimit: 0 }],
       ['PUT', `/credits/budget/members/${bKeyId}`, { monthlyLimit: 0 }],
+      ['GET', '/mcp/tokens'],
+      ['POST', '/mcp/tokens', { name: 'backdoor', scopes: ['datasets:read', 'datasets:sql'] }],
+      ['DELETE', `/mcp/tokens/${bMcpToken.id}`],
     ];
     for (const [method, path, body] of routes) {
       const response = await enclave.request(method, `/api/w/${b.id}${path}`, { token: a.token, body });
@@ -100,6 +108,7 @@ describe('a key of workspace A never reaches workspace B', () => {
     expect(platform.workflows.list(b.id).map((workflow) => [workflow.id, workflow.enabled, workflow.version])).toEqual([[bWorkflowId, true, 1]]);
     expect(platform.workflowRuns.list(b.id, { limit: 10 }).map((run) => run.id)).toEqual([bRunId]);
     expect(platform.workflowRuns.credits(b.id).workspace.monthlyLimit).toBeNull();
+    expect(platform.mcpTokens.list(b.id, bMcpToken.userId).map((token) => [token.id, token.revokedAt])).toEqual([[bMcpToken.id, null]]);
   });
 
   it('[ACC-03] a workspace id in the body or query is ignored in favour of the key and path', async () => {

@@ -48,7 +48,7 @@ export async function writeWorkspaceArchive(
 ): Promise<void> {
   // A DatasetService over the snapshot connection: the rows come out exactly as the API shows
   // them (values.ts), and it never writes here, so the handle's audit log stays unused.
-  const datasets = new DatasetService({ workspace: () => ({ db: snapshot, audit: handle.audit }) });
+  const datasets = new DatasetService({ workspace: () => ({ db: snapshot, audit: handle.audit }), readOnly: () => snapshot });
   const workspace = sources.workspaces.get(workspaceId);
   const profile = sources.workspaces.profile(workspaceId);
 

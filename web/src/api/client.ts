@@ -1,4 +1,5 @@
 import { ApiError } from './api-error.ts';
+import { openDownload } from './download.ts';
 import type {
   ApiKey,
   Member,
@@ -146,6 +147,16 @@ export class EnclaveClient {
 
   auditVerification(): Promise<AuditVerification> {
     return this.#call<AuditVerification>('/audit-events/verification');
+  }
+
+  /** DAT-01: starts this workspace's export; the caller reads the streamed tar (see download.ts). */
+  async openExport(): Promise<Response> {
+    try {
+      return await openDownload(`/api/w/${encodeURIComponent(this.workspaceId)}/export`, this.#apiKey);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) this.#onUnauthorized(error);
+      throw error;
+    }
   }
 
   /** A call to this workspace's API for feature modules (see credentials.ts), with the same error handling as the methods here. */

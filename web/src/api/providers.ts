@@ -1,4 +1,5 @@
 import { call } from './client.ts';
+import { RETURN_PARAMETER } from '../return-path.ts';
 
 /** A sign-in provider the server offers (IDN-03): its id names its start route. */
 export interface SignInProvider {
@@ -32,7 +33,13 @@ export function readSignInArrival(): SignInArrival {
   };
 }
 
-/** Drops the arrival from the address bar, so reloading does not show it again. */
+/**
+ * Drops the arrival from the address bar, so reloading does not show it again. A `next` path
+ * stays: it is where signing in leads afterwards (return-path.ts).
+ */
 export function clearSignInArrival(): void {
-  if (window.location.search) window.history.replaceState(null, '', window.location.pathname);
+  if (!window.location.search) return;
+  const next = new URLSearchParams(window.location.search).get(RETURN_PARAMETER);
+  const kept = next === null ? '' : `?${new URLSearchParams({ [RETURN_PARAMETER]: next }).toString()}`;
+  window.history.replaceState(null, '', `${window.location.pathname}${kept}`);
 }

@@ -17,6 +17,9 @@ export function AccountControls({ user, signingOut, onOpen, onSignOut }: Account
         {user.name}
         <span className="visually-hidden">: account security</span>
       </AppLink>
+      <AppLink className="header-link" to="your-data" onOpen={onOpen}>
+        Your data
+      </AppLink>
       <button type="button" className="button button-quiet" onClick={onSignOut} disabled={signingOut}>
         {signingOut ? 'Signing out…' : 'Sign out'}
       </button>

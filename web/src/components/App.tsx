@@ -4,9 +4,12 @@ import { setupNeeded } from '../api/setup.ts';
 import type { ApiError } from '../api/api-error.ts';
 import { type Connection, EnclaveClient, fetchHealth } from '../api/client.ts';
 import type { Health, Membership, User, Workspace } from '../api/types.ts';
+import { consentUidAt } from '../api/oauth-consent.ts';
 import { useCurrentPage, useDocumentTitle, OVERVIEW } from '../pages.ts';
+import { followReturnPath } from '../return-path.ts';
 import { AcceptInvitationPage, takeInvitationToken } from './AcceptInvitationPage.tsx';
 import { ConnectForm } from './ConnectForm.tsx';
+import { ConsentPage } from './ConsentPage.tsx';
 import { DevOutboxPage } from './DevOutboxPage.tsx';
 import { ForgotPasswordPage } from './ForgotPasswordPage.tsx';
 import { Header } from './Header.tsx';
@@ -52,7 +55,10 @@ export function App() {
     fetchHealth().then(setHealth, () => undefined);
     // An existing session cookie (HttpOnly, so unreadable here) is found by asking who we are.
     currentSession().then(
-      ({ user }) => setAccess({ kind: 'person', user }),
+      ({ user }) => {
+        // Already signed in at a sign-in link that names where to go: go there straight away.
+        if (!followReturnPath()) setAccess({ kind: 'person', user });
+      },
       () =>
         setupNeeded().then(
           (setup) => setAccess({ kind: 'signed-out', setup }),
@@ -85,7 +91,18 @@ export function App() {
     // The signed-in shell names its own pages.
     person: undefined,
   };
-  useDocumentTitle(titles[access.kind]);
+  // An AI client's consent screen (AIC-07) has a path of its own per request, and names itself.
+  const consentUid = consentUidAt(window.location.pathname);
+  useDocumentTitle(consentUid === undefined ? titles[access.kind] : undefined);
+
+  if (consentUid !== undefined) {
+    return (
+      <div className="app">
+        <Header health={health} />
+        <ConsentPage uid={consentUid} />
+      </div>
+    );
+  }
 
   if (page.id === 'dev-outbox') {
     return (
@@ -155,6 +172,7 @@ export function App() {
             endedBy={access.endedBy}
             onOpen={open}
             onSignedIn={(user) => {
+              if (followReturnPath()) return;
               setAccess({ kind: 'person', user });
               if (page.area === 'signed-out') open('overview');
             }}

@@ -64,6 +64,15 @@ function explain(error: ApiError, action: string): { heading: string; explanatio
         heading: 'Several codes were mailed just now',
         explanation: `Check your inbox (and spam folder) for the latest one${error.retryAfterSeconds === undefined ? '' : `, or ask again in ${error.retryAfterSeconds} seconds`}.`,
       };
+    case 'sole_owner':
+      return {
+        heading: 'You are the only owner of a shared workspace',
+        explanation: 'Make another member an owner of each such workspace, or delete it, then close your account.',
+      };
+    case 'confirmation_mismatch':
+      return { heading: 'The confirmation does not match', explanation: 'Type it exactly as it is shown above the field.' };
+    case 'account_closed':
+      return { heading: 'Account closed', explanation: 'Your account is closed and every session of it has ended. A confirmation is on its way by mail.' };
     case 'owner_required':
       return { heading: 'Only an owner can do this', explanation: 'Owners alone can make, change or remove other owners.' };
     case 'workspace_not_found':

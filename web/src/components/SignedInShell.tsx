@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 import { signOut, workspaces as listWorkspaces } from '../api/account.ts';
-import { type ApiError, toApiError } from '../api/api-error.ts';
+import { ApiError, toApiError } from '../api/api-error.ts';
 import { EnclaveClient } from '../api/client.ts';
 import type { Health, User } from '../api/types.ts';
 import { useApiQuery } from '../api/use-api-query.ts';
@@ -13,6 +13,7 @@ import { PendingInvitations } from './PendingInvitations.tsx';
 import { SecurityPage } from './SecurityPage.tsx';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher.tsx';
 import { WorkspaceView } from './WorkspaceView.tsx';
+import { YourDataPage } from './YourDataPage.tsx';
 
 interface SignedInShellProps {
   user: User;
@@ -79,7 +80,7 @@ export function SignedInShell({ user, health, page, onOpen, onSignedOut, initial
   const creating = page.id === 'new-workspace' || firstRun;
   const workspacePage = page.area === 'workspace' ? page : OVERVIEW;
   const title = creating ? (firstRun ? 'Welcome' : page.label) : `${workspacePage.label} · ${selected?.name ?? 'Workspaces'}`;
-  useDocumentTitle(showSecurity ? 'Security' : title);
+  useDocumentTitle(showSecurity ? 'Security' : page.id === 'your-data' ? page.label : title);
 
   return (
     <>
@@ -112,6 +113,8 @@ export function SignedInShell({ user, health, page, onOpen, onSignedOut, initial
       />
       {showSecurity ? (
         <SecurityPage user={user} onSignedOut={() => onSignedOut()} mfaRequirement={mfaRequirement} />
+      ) : page.id === 'your-data' ? (
+        <YourDataPage user={user} onClosed={() => onSignedOut(new ApiError({ status: 401, code: 'account_closed', message: 'your account was closed' }))} />
       ) : workspaces.result.state === 'loading' ? (
         <main className="workspace">
           <p className="muted">Loading your workspaces…</p>
@@ -139,6 +142,11 @@ export function SignedInShell({ user, health, page, onOpen, onSignedOut, initial
           onOpen={onOpen}
           role={selected.role}
           userId={user.id}
+          onDeleted={(deleted) => {
+            workspaces.update((known) => known.filter((workspace) => workspace.id !== deleted.id));
+            setSelectedId(undefined);
+            onOpen('overview');
+          }}
         />
       )}
     </>
