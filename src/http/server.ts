@@ -9,6 +9,7 @@ import { sweepRetention } from '../platform/retention-sweeper.ts';
 import { openPlatform, type Platform } from '../platform/platform.ts';
 import { startBackups } from '../backup/schedule.ts';
 import { openSiemForwarder } from '../monitor/platform.ts';
+import { startWorkflowScheduler } from '../workflows/scheduler.ts';
 import { buildApp } from './app.ts';
 
 /** CRY-06: TLS 1.2 minimum; TLS 1.3 suites are Node's defaults, 1.2 is limited to AEAD with forward secrecy. */
@@ -89,6 +90,7 @@ export async function startServer(
   const retentionSweeps = setInterval(retention, config.retention.sweepSeconds * 1000);
   retentionSweeps.unref();
   siem.start();
+  const schedules = startWorkflowScheduler(platform, logger);
   return {
     app,
     platform,
@@ -99,6 +101,7 @@ export async function startServer(
       clearInterval(checkpoints);
       clearInterval(sweeps);
       clearInterval(retentionSweeps);
+      await schedules.stop();
       await backups.stop();
       stopping.abort();
       await siem.stop();

@@ -255,6 +255,7 @@ export function openPlatform(config: EnclaveConfig, options: { createKeyInDevelo
     workspace: (id) => databases.open(id),
     workflows,
     vault,
+    datasets,
     sandbox: { allowPrivateAddresses: config.workflows.allowPrivateAddresses, workers: config.workflows.sandboxWorkers },
   });
   const agents = new AgentService({

@@ -6,6 +6,7 @@ import { Sandbox, type SandboxOptions } from '../sandbox/sandbox.ts';
 import type { VaultService } from '../vault/service.ts';
 import type { WorkspaceHandle } from '../workspaces/databases.ts';
 import { storedPayload, storedText, toRun, toStep } from './records.ts';
+import type { ReadOnlyDatasets } from './nodes/llm.ts';
 import { executeRun, type RecordedStep } from './runner.ts';
 import type { Credits, ListRunsQuery, Run, RunDetail } from './schema.ts';
 import type { WorkflowService } from './service.ts';
@@ -16,6 +17,8 @@ export interface RunDeps {
   workflows: WorkflowService;
   vault: VaultService;
   sandbox: SandboxOptions;
+  /** WFL-04: model steps' dataset tools read through the read-only, masked path (ACC-04). */
+  datasets?: { readOnly(workspaceId: string): ReadOnlyDatasets };
   now?: () => Date;
 }
 
@@ -46,7 +49,7 @@ export class RunService {
     this.#now = deps.now ?? (() => new Date());
   }
 
-  async start(workspaceId: string, workflowId: string, request: { input?: unknown; incognito?: boolean | undefined }, trigger: 'manual' | 'webhook', meta: RequestMeta): Promise<RunDetail> {
+  async start(workspaceId: string, workflowId: string, request: { input?: unknown; incognito?: boolean | undefined }, trigger: 'manual' | 'webhook' | 'schedule', meta: RequestMeta): Promise<RunDetail> {
     const runnable = this.#deps.workflows.runnable(workspaceId, workflowId);
     if (!runnable.workflow.enabled) throw new AppError(409, 'workflow_disabled', 'the workflow is disabled');
     const { db, audit } = this.#deps.workspace(workspaceId);
@@ -76,6 +79,8 @@ export class RunService {
       openCredential: (credentialId, node) => this.#deps.vault.openForNode(workspaceId, credentialId, { workflowId, workflowName: runnable.workflow.name, node }, meta),
       creditsLeft: () => this.#creditsLeft(workspaceId, member),
       recordStep: (step) => insertStep(db, this.#stepRow(id, step, incognito)),
+      allowPrivateAddresses: this.#deps.sandbox.allowPrivateAddresses ?? false,
+      datasets: () => this.#deps.datasets?.readOnly(workspaceId),
     });
     const error = end.status === 'failed' ? { code: end.code, message: end.message } : end.status === 'budget_exceeded' ? { code: 'budget_exceeded', message: `the credit budget does not cover step ${end.nodeId}` } : undefined;
     finishRun(db, id, {

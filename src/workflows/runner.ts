@@ -1,11 +1,13 @@
 import { AppError } from '../core/errors.ts';
 import { credentialGrant } from '../sandbox/credentials.ts';
+import { hostKey } from '../sandbox/hosts.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
 import { DEFAULT_LIMITS, type CredentialGrant } from '../sandbox/types.ts';
 import type { Secret } from '../vault/schema.ts';
 import { predecessors, successors } from './graph.ts';
 import { branchTargets } from './nodes/branch.ts';
 import { failed, succeeded, type NodeOutcome } from './nodes/outcome.ts';
+import { runLlm, type ReadOnlyDatasets } from './nodes/llm.ts';
 import { runCode, runHttp } from './nodes/sandboxed.ts';
 import { runTransform } from './nodes/transform.ts';
 import type { Definition, WorkflowNode } from './schema.ts';
@@ -13,9 +15,9 @@ import type { Definition, WorkflowNode } from './schema.ts';
 /** ACC-02: what a step costs before any request it makes; each outbound request adds one. */
 export const STEP_CREDITS = 1;
 
-/** The least a node can cost: an HTTP node always makes its one request. */
+/** The least a node can cost: an HTTP node always makes its one request, a model step also spends at least one token credit. */
 function leastCost(node: WorkflowNode): number {
-  return node.type === 'http' ? STEP_CREDITS + 1 : STEP_CREDITS;
+  return node.type === 'http' ? STEP_CREDITS + 1 : node.type === 'llm' ? STEP_CREDITS + 2 : STEP_CREDITS;
 }
 
 export interface RecordedStep {
@@ -35,6 +37,10 @@ export interface RunEnvironment {
   /** Credits still available to this run under every budget that applies (Infinity when none). Asked before each step. */
   creditsLeft(): number;
   recordStep(step: RecordedStep): void;
+  /** WFL-07: whether outbound requests may reach private addresses (workflows.allowPrivateAddresses). */
+  allowPrivateAddresses: boolean;
+  /** ACC-04: the workspace's datasets, read-only and masked, for model tool calls. */
+  datasets(): ReadOnlyDatasets | undefined;
 }
 
 export type RunEnd =
@@ -66,6 +72,12 @@ async function runNode(node: WorkflowNode, input: unknown, env: RunEnvironment, 
       const step = { sandbox: await env.sandbox(), grant, maxRequests };
       return node.type === 'code' ? runCode(node, input, step) : runHttp(node, input, step);
     }
+    case 'llm': {
+      const grant = await grantFor({ id: node.id, hosts: [hostKey(new URL(node.baseUrl))], credential: node.credential }, env);
+      if (grant === undefined || 'ok' in grant) return grant ?? failed('credential_unsupported', 'the model step needs a credential');
+      // One credit per round is the request; one more is kept for the tokens.
+      return runLlm(node, input, { grant, allowPrivateAddresses: env.allowPrivateAddresses, datasets: env.datasets(), maxRequests: maxRequests - 1 });
+    }
   }
 }
 
@@ -95,7 +107,7 @@ export async function executeRun(definition: Definition, order: readonly string[
     const started = performance.now();
     // The sandbox refuses requests past this count, so a step cannot spend beyond the budget either.
     const outcome = await runNode(node, nodeInput, env, Math.min(DEFAULT_LIMITS.maxRequests, left - STEP_CREDITS));
-    env.recordStep({ seq: seq++, node, input: nodeInput, outcome, credits: STEP_CREDITS + outcome.httpRequests, startedAt, durationMs: performance.now() - started });
+    env.recordStep({ seq: seq++, node, input: nodeInput, outcome, credits: STEP_CREDITS + outcome.httpRequests + (outcome.tokenCredits ?? 0), startedAt, durationMs: performance.now() - started });
     if (!outcome.ok) return { status: 'failed', code: outcome.code, message: outcome.message, nodeId: id };
     outputs.set(id, outcome.output);
     if (node.type === 'branch') chosen.set(id, new Set(branchTargets(node, nodeInput)));

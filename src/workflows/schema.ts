@@ -53,7 +53,35 @@ const branchNode = z.strictObject({
   else: z.array(nodeId).max(50).default([]),
 });
 
-export const nodeSchema = z.discriminatedUnion('type', [codeNode, httpNode, transformNode, branchNode]);
+function providerBase(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+  } catch {
+    return false;
+  }
+}
+
+/** WFL-04: a model call with the workspace's own key; see nodes/llm.ts. */
+const llmNode = z.strictObject({
+  id: nodeId,
+  type: z.literal('llm'),
+  /** Only the OpenAI-compatible chat/completions format is implemented so far. */
+  provider: z.literal('openai-compatible'),
+  /** Up to the API version, e.g. `https://api.openai.com/v1`; plain http only where private addresses are allowed. */
+  baseUrl: z.string().max(2048).refine(providerBase, 'must be an http(s) URL without credentials, query or fragment'),
+  model: z.string().min(1).max(200),
+  /** The workspace's API key, a bearer credential scoped to this node (VLT-02). */
+  credential: credentialIdSchema,
+  system: z.string().max(20_000).default(''),
+  /** `{{path}}` placeholders filled from the node's input. */
+  prompt: z.string().min(1).max(50_000),
+  /** Read-only, masked access to this workspace's datasets (ACC-04, LOG-05). */
+  tools: z.array(z.enum(['list_datasets', 'describe_dataset', 'query_dataset'])).max(3).default([]),
+  maxRounds: z.number().int().min(1).max(8).default(4),
+});
+
+export const nodeSchema = z.discriminatedUnion('type', [codeNode, httpNode, transformNode, branchNode, llmNode]);
 export type WorkflowNode = z.infer<typeof nodeSchema>;
 export type NodeOf<T extends WorkflowNode['type']> = Extract<WorkflowNode, { type: T }>;
 
@@ -69,7 +97,7 @@ function validCron(pattern: string): boolean {
 export const triggerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('manual') }),
   z.strictObject({ type: z.literal('webhook') }),
-  /** Validated here; nothing fires schedules yet. */
+  /** Fired by scheduler.ts while the workflow is enabled; croner syntax, seconds allowed. */
   z.strictObject({ type: z.literal('schedule'), cron: z.string().min(1).max(200).refine(validCron, 'must be a valid cron expression') }),
 ]);
 export type Trigger = z.infer<typeof triggerSchema>;

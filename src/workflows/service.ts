@@ -42,10 +42,17 @@ function newWebhookSecret(): string {
 export class WorkflowService {
   readonly #deps: WorkflowDeps;
   readonly #now: () => Date;
+  readonly #listeners = new Set<(workspaceId: string) => void>();
 
   constructor(deps: WorkflowDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? (() => new Date());
+  }
+
+  /** WFL-01: told after every create, update or delete, so the scheduler reloads that workspace's schedules. Returns the unsubscribe. */
+  onChange(listener: (workspaceId: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   list(workspaceId: string): Workflow[] {
@@ -90,6 +97,7 @@ export class WorkflowService {
     };
     insertWorkflow(db, row, { workflow_id: id, version: 1, definition: JSON.stringify(input.definition), created_by: meta.actor.id, created_at: at });
     hookRoutes.add(this.#deps.controlDb, id, workspaceId);
+    this.#changed(workspaceId);
     await audit.record(auditEvent(meta, 'workflow.create', { type: 'workflow', id }, { name: input.name, version: 1, trigger: row.trigger_type, incognito: input.incognito }));
     return { workflow: { ...toWorkflow(row), definition: input.definition }, ...(webhookSecret ? { webhookSecret } : {}) };
   }
@@ -116,6 +124,7 @@ export class WorkflowService {
     }
     const version = patch.definition ? { workflow_id: row.id, version: next.version, definition: JSON.stringify(patch.definition), created_by: meta.actor.id, created_at: at } : undefined;
     updateWorkflow(db, next, version);
+    this.#changed(workspaceId);
     await audit.record(auditEvent(meta, 'workflow.update', { type: 'workflow', id: row.id }, { fields: Object.keys(patch), version: next.version }));
     return { workflow: { ...toWorkflow(next), definition: patch.definition ?? this.#definition(db, row.id, row.version) }, ...(webhookSecret ? { webhookSecret } : {}) };
   }
@@ -135,6 +144,7 @@ export class WorkflowService {
     const { db, audit } = this.#deps.workspace(workspaceId);
     if (!deleteWorkflow(db, workflowId)) throw notFound();
     hookRoutes.remove(this.#deps.controlDb, workflowId);
+    this.#changed(workspaceId);
     await audit.record(auditEvent(meta, 'workflow.delete', { type: 'workflow', id: workflowId }));
   }
 
@@ -164,5 +174,9 @@ export class WorkflowService {
     if (secret === undefined) return { hook_key_version: null, hook_wrapped_key: null, hook_ciphertext: null };
     const sealed = this.#deps.vault.sealWorkflowSecret(workspaceId, workflowId, secret);
     return { hook_key_version: sealed.keyVersion, hook_wrapped_key: sealed.wrappedKey, hook_ciphertext: sealed.ciphertext };
+  }
+
+  #changed(workspaceId: string): void {
+    for (const listener of this.#listeners) listener(workspaceId);
   }
 }
